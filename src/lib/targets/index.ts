@@ -1,0 +1,34 @@
+import {NotSupportedError} from '../core/errors.js'
+import {formatTarget, type TargetSpec} from './spec.js'
+import type {Sink, SinkOptions, Source, SourceOptions, TargetContext} from './types.js'
+
+/**
+ * Opens the sink for a target. Each kind lives in its own module, imported only when used, so a
+ * command writing to a file never loads the AWS SDK.
+ */
+export async function openSink(spec: TargetSpec, ctx: TargetContext, options: SinkOptions = {}): Promise<Sink> {
+  switch (spec.kind) {
+    case 'stdio':
+      return (await import('./stdio.js')).openStdoutSink(ctx)
+    case 'file':
+      return (await import('./file.js')).openFileSink(spec.path, spec.gzip, options)
+    default:
+      throw new NotSupportedError(`writing to ${formatTarget(spec)} is not available yet.`)
+  }
+}
+
+/** Opens the source for a target. */
+export async function openSource(spec: TargetSpec, ctx: TargetContext, _options: SourceOptions = {}): Promise<Source> {
+  switch (spec.kind) {
+    case 'stdio':
+      return (await import('./stdio.js')).openStdinSource(ctx)
+    case 'file':
+      return (await import('./file.js')).openFileSource(spec.path, ctx)
+    default:
+      throw new NotSupportedError(`reading from ${formatTarget(spec)} is not available yet.`)
+  }
+}
+
+export {formatTarget, parseTarget, TARGET_SYNTAX} from './spec.js'
+export type {DeliveryReport, InRecord, OutRecord, Sink, SinkOptions, Source, SourceOptions, TargetContext} from './types.js'
+export type {TargetSpec} from './spec.js'

@@ -1,0 +1,62 @@
+import {once} from 'node:events'
+import type {Writable} from 'node:stream'
+import {ExternalServiceError} from '../core/errors.js'
+import type {DeliveryReport, OutRecord, Sink} from './types.js'
+
+/**
+ * A sink that writes one record per line to a Node writable stream (stdout, a file, a gzip
+ * stream). Lines are joined per batch and written with one call, honouring backpressure.
+ * A closed pipe (`clickstream generate | head`) ends the run quietly: EPIPE is not an error
+ * the user made.
+ */
+export class LineStreamSink implements Sink {
+  private delivered = 0
+  private bytes = 0
+  private broken = false
+  private failure: Error | undefined
+
+  constructor(
+    readonly target: string,
+    private readonly stream: Writable,
+    private readonly finish: () => Promise<void>,
+  ) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') this.broken = true
+      else this.failure = error
+    })
+  }
+
+  /** True once the reader went away (EPIPE): writers should stop producing. */
+  get closedByReader(): boolean {
+    return this.broken
+  }
+
+  async write(batch: readonly OutRecord[]): Promise<void> {
+    this.check()
+    if (this.broken || batch.length === 0) return
+    let text = ''
+    for (const r of batch) text += r.data + '\n'
+    this.bytes += Buffer.byteLength(text)
+    this.delivered += batch.length
+    if (!this.stream.write(text)) {
+      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')])
+    }
+    this.check()
+  }
+
+  async flush(): Promise<void> {
+    this.check()
+  }
+
+  async close(): Promise<DeliveryReport> {
+    await this.finish()
+    this.check()
+    return {target: this.target, delivered: this.delivered, bytes: this.bytes, retried: 0, failed: 0}
+  }
+
+  private check(): void {
+    if (this.failure) {
+      throw new ExternalServiceError('file system', `writing to ${this.target} failed: ${this.failure.message}`, {cause: this.failure})
+    }
+  }
+}
