@@ -33,14 +33,17 @@ export async function openFileSource(path: string, ctx: TargetContext): Promise<
   } catch {
     throw new NotFoundError(`no such file: ${path}`)
   }
+  let last: string | undefined
   return {
     target: `file:${path}`,
     async *batches(): AsyncIterable<InRecord[]> {
       for await (const lines of readLines(openFileStream(path))) {
         const arrival = ctx.clock.now()
+        last = String(lines[lines.length - 1].line)
         yield lines.map((l) => ({data: l.text, arrival, position: `${path}:${l.line}`}))
       }
     },
+    checkpoint: () => last,
     async close() {},
   }
 }

@@ -40,8 +40,15 @@ export interface DeliveryReport {
 
 export interface Sink {
   readonly target: string
-  /** Writes a batch; resolves when the sink can take more (backpressure). */
-  write(batch: readonly OutRecord[]): Promise<void>
+  /**
+   * Writes a batch; resolves when the sink can take more (backpressure). `mark` is the writer's
+   * own position after this batch (e.g. a replayed file's byte offset): a sink that can store it
+   * atomically with the records (local streams, opened with `SinkOptions.producerId`) does, which
+   * makes resumed writes exactly once.
+   */
+  write(batch: readonly OutRecord[], mark?: string): Promise<void>
+  /** The last mark stored with records for this sink's producer, when the sink keeps marks. */
+  lastMark?(): Promise<string | undefined>
   /** Delivers everything buffered so far. */
   flush(): Promise<void>
   /** Flushes, releases resources and reports. */
@@ -57,12 +64,19 @@ export interface SourceOptions {
   follow?: boolean
   /** Stops the read loop; the iterator then ends cleanly. */
   signal?: AbortSignal
+  /** Resume just after this position: a token from `Source.checkpoint()` of an earlier read. */
+  resume?: string
 }
 
 export interface Source {
   readonly target: string
   /** Batches of records in order (per shard), until the data ends (or, when following, until aborted). */
   batches(): AsyncIterable<InRecord[]>
+  /**
+   * An opaque token for the position just after the last batch yielded (all shards), to pass
+   * as `SourceOptions.resume` later. Undefined before the first batch.
+   */
+  checkpoint(): string | undefined
   close(): Promise<void>
 }
 
@@ -85,6 +99,8 @@ export interface SinkOptions {
   deadLetter?: string
   /** Append to a `file:` target instead of replacing it. */
   append?: boolean
+  /** Names the writer, so sinks that keep marks (see `Sink.write`) keep them per producer. */
+  producerId?: string
 }
 
 export type {TargetSpec}
