@@ -12,6 +12,8 @@ export async function openSink(spec: TargetSpec, ctx: TargetContext, options: Si
       return (await import('./stdio.js')).openStdoutSink(ctx)
     case 'file':
       return (await import('./file.js')).openFileSink(spec.path, spec.gzip, options)
+    case 'lake':
+      return (await import('./lake.js')).openLakeSink(spec.table, ctx, options)
     default:
       throw new NotSupportedError(`writing to ${formatTarget(spec)} is not available yet.`)
   }
