@@ -1,0 +1,7 @@
+export {CoercionFailure, coerceValue} from './coerce.js'
+export {DISCOVERY_SAMPLE_SIZE, discoverInputSchema, discoveredColumnName, type DiscoveryResult} from './discover.js'
+export {ERROR_STREAM, ERROR_STREAM_COLUMNS, errorStreamRow} from './error-stream.js'
+export {parseJsonPath, type JsonPath} from './json-path.js'
+export {createRecordMapper, type MappedRecord, type RecordMapper, type RecordMapperOptions} from './mapper.js'
+export {DEFAULT_NAME_PREFIX, parseInputSchema, sourceStreamOf, toInputSchemaJson, type InputMapping, type InputSchemaJson, type MappedColumn} from './schema.js'
+export {parseTimestampText, readTimeValue} from './timestamps.js'

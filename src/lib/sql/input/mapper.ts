@@ -1,0 +1,172 @@
+import {UsageError} from '../../core/errors.js'
+import type {Row, SqlValue} from '../types.js'
+import {CoercionFailure, coerceValue} from './coerce.js'
+import {followSteps, parseJsonPath, type JsonPath, type PathStep} from './json-path.js'
+import type {InputMapping} from './schema.js'
+import {readTimeValue} from './timestamps.js'
+
+/** The rows one record became, each with its ROWTIME. */
+export interface MappedRecord {
+  rows: Row[]
+  rowtimes: number[]
+}
+
+export interface RecordMapperOptions {
+  /**
+   * `--rowtime FIELD`: take ROWTIME from this field of each record (a name, or a JSON path for
+   * JSON records) instead of the arrival time.
+   */
+  rowtimeField?: string
+}
+
+/** Maps one record's text to rows of the source stream, or says why it cannot. */
+export type RecordMapper = (data: string, arrival: number) => MappedRecord | CoercionFailure
+
+/**
+ * Builds the mapper for an input schema. Records that are not valid JSON / CSV, or hold a value
+ * that does not coerce to its column's type, come back as a CoercionFailure: the caller sends
+ * them to error_stream and goes on.
+ */
+export function createRecordMapper(mapping: InputMapping, options: RecordMapperOptions = {}): RecordMapper {
+  return mapping.format === 'JSON' ? jsonMapper(mapping, options) : csvMapper(mapping, options)
+}
+
+function jsonMapper(mapping: InputMapping, options: RecordMapperOptions): RecordMapper {
+  const columns = mapping.columns
+  const n = columns.length
+  const steps = columns.map((c) => c.path!.steps)
+  const simpleKey = steps.map((s) => (s.length === 1 && s[0].kind === 'key' ? s[0].name : undefined))
+  const flatten = columns.map((c) => c.path!.flattenAt >= 0 && c.path!.flattenAt < c.path!.steps.length - 1)
+  const flattenColumn = flatten.indexOf(true)
+  const arraySteps: PathStep[] | undefined = flattenColumn >= 0 ? steps[flattenColumn].slice(0, columns[flattenColumn].path!.flattenAt) : undefined
+  const rowPath = mapping.rowPath
+  const rowsFromArray = rowPath !== undefined && rowPath.flattenAt === rowPath.steps.length - 1
+  const rootIsRecord = rowPath === undefined || rowPath.steps.length === 0
+  let rowtimePath: JsonPath | undefined
+  if (options.rowtimeField !== undefined) {
+    const p = parseJsonPath(options.rowtimeField.startsWith('$') ? options.rowtimeField : `$.${options.rowtimeField}`)
+    if (typeof p === 'string') throw new UsageError(`--rowtime '${options.rowtimeField}': ${p}`)
+    rowtimePath = p
+  }
+
+  const cell = (i: number, value: unknown, row: Row): CoercionFailure | undefined => {
+    const v = coerceValue(value, columns[i].type)
+    if (v instanceof CoercionFailure) return new CoercionFailure(`column "${columns[i].name}" (${columns[i].path!.text}): ${v.reason}`)
+    row[i] = v as SqlValue
+    return undefined
+  }
+
+  const mapRoot = (root: unknown, arrival: number, out: MappedRecord): CoercionFailure | undefined => {
+    if (typeof root !== 'object' || root === null || Array.isArray(root)) {
+      return new CoercionFailure(`expected a JSON object as the row${rootIsRecord ? '' : ` at ${rowPath!.text}`}, found ${root === null ? 'null' : Array.isArray(root) ? 'an array' : typeof root}`)
+    }
+    let rowtime = arrival
+    if (rowtimePath) {
+      const raw = followSteps(root, rowtimePath.steps)
+      const t = readTimeValue(raw)
+      if (t === undefined) {
+        return new CoercionFailure(
+          raw === undefined || raw === null
+            ? `ROWTIME field ${rowtimePath.text} is missing`
+            : `ROWTIME field ${rowtimePath.text}: cannot read ${JSON.stringify(raw)} as a time (expected epoch milliseconds, ISO 8601 or YYYY-MM-DD HH:MM:SS)`,
+        )
+      }
+      rowtime = t
+    }
+    const base: Row = new Array(n)
+    for (let i = 0; i < n; i++) {
+      if (flatten[i]) continue
+      const key = simpleKey[i]
+      const failure = cell(i, key === undefined ? followSteps(root, steps[i]) : (root as Record<string, unknown>)[key], base)
+      if (failure) return failure
+    }
+    if (!arraySteps) {
+      out.rows.push(base)
+      out.rowtimes.push(rowtime)
+      return undefined
+    }
+    const array = followSteps(root, arraySteps)
+    const elements = Array.isArray(array) && array.length > 0 ? array : [undefined]
+    for (const element of elements) {
+      const row = base.slice()
+      for (let i = 0; i < n; i++) {
+        if (!flatten[i]) continue
+        const failure = cell(i, followSteps(element, steps[i], columns[i].path!.flattenAt + 1), row)
+        if (failure) return failure
+      }
+      out.rows.push(row)
+      out.rowtimes.push(rowtime)
+    }
+    return undefined
+  }
+
+  return (data, arrival) => {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(data)
+    } catch (error) {
+      return new CoercionFailure(`not valid JSON: ${(error as Error).message}`)
+    }
+    const out: MappedRecord = {rows: [], rowtimes: []}
+    if (rootIsRecord) {
+      const failure = mapRoot(parsed, arrival, out)
+      return failure ?? out
+    }
+    const root = followSteps(parsed, rowPath!.steps, 0, rowsFromArray ? rowPath!.steps.length - 1 : rowPath!.steps.length)
+    if (rowsFromArray) {
+      if (!Array.isArray(root)) return new CoercionFailure(`expected an array at ${rowPath!.text}`)
+      for (const element of root) {
+        const failure = mapRoot(element, arrival, out)
+        if (failure) return failure
+      }
+      return out
+    }
+    return mapRoot(root, arrival, out) ?? out
+  }
+}
+
+function csvMapper(mapping: InputMapping, options: RecordMapperOptions): RecordMapper {
+  const columns = mapping.columns
+  const n = columns.length
+  const characterColumn = columns.map((c) => c.type.name === 'CHAR' || c.type.name === 'VARCHAR')
+  let rowtimeIndex = -1
+  if (options.rowtimeField !== undefined) {
+    const f = options.rowtimeField
+    rowtimeIndex = columns.findIndex((c) => c.name === f)
+    if (rowtimeIndex < 0) rowtimeIndex = columns.findIndex((c) => c.name.toLowerCase() === f.toLowerCase())
+    if (rowtimeIndex < 0 && /^\d+$/.test(f)) rowtimeIndex = Number(f) - 1
+    if (rowtimeIndex < 0 || rowtimeIndex >= n) {
+      throw new UsageError(`--rowtime '${f}': CSV input has no such column (columns: ${columns.map((c) => c.name).join(', ')}).`)
+    }
+  }
+  const rowDelimiter = mapping.rowDelimiter
+  const columnDelimiter = mapping.columnDelimiter
+  return (data, arrival) => {
+    const out: MappedRecord = {rows: [], rowtimes: []}
+    const lines = rowDelimiter === '\n' || rowDelimiter === '\r\n' ? data.split(/\r?\n/) : data.split(rowDelimiter)
+    for (const line of lines) {
+      if (line.length === 0) continue
+      const fields = line.split(columnDelimiter)
+      const row: Row = new Array(n)
+      for (let i = 0; i < n; i++) {
+        const field = fields[i]
+        if (field === undefined || (field === '' && !characterColumn[i])) {
+          row[i] = null
+          continue
+        }
+        const v = coerceValue(field, columns[i].type)
+        if (v instanceof CoercionFailure) return new CoercionFailure(`column "${columns[i].name}" (field ${i + 1}): ${v.reason}`)
+        row[i] = v
+      }
+      let rowtime = arrival
+      if (rowtimeIndex >= 0) {
+        const t = readTimeValue(fields[rowtimeIndex] ?? '')
+        if (t === undefined) return new CoercionFailure(`ROWTIME field ${rowtimeIndex + 1}: cannot read '${fields[rowtimeIndex] ?? ''}' as a time`)
+        rowtime = t
+      }
+      out.rows.push(row)
+      out.rowtimes.push(rowtime)
+    }
+    return out
+  }
+}
