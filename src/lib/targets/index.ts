@@ -12,6 +12,8 @@ export async function openSink(spec: TargetSpec, ctx: TargetContext, options: Si
       return (await import('./stdio.js')).openStdoutSink(ctx)
     case 'file':
       return (await import('./file.js')).openFileSink(spec.path, spec.gzip, options)
+    case 'local':
+      return (await import('./local.js')).openLocalSink(spec.name, ctx, options)
     case 'lake':
       return (await import('./lake.js')).openLakeSink(spec.table, ctx, options)
     default:
@@ -20,12 +22,14 @@ export async function openSink(spec: TargetSpec, ctx: TargetContext, options: Si
 }
 
 /** Opens the source for a target. */
-export async function openSource(spec: TargetSpec, ctx: TargetContext, _options: SourceOptions = {}): Promise<Source> {
+export async function openSource(spec: TargetSpec, ctx: TargetContext, options: SourceOptions = {}): Promise<Source> {
   switch (spec.kind) {
     case 'stdio':
       return (await import('./stdio.js')).openStdinSource(ctx)
     case 'file':
       return (await import('./file.js')).openFileSource(spec.path, ctx)
+    case 'local':
+      return (await import('./local.js')).openLocalSource(spec.name, ctx, options)
     default:
       throw new NotSupportedError(`reading from ${formatTarget(spec)} is not available yet.`)
   }

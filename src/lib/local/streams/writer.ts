@@ -1,0 +1,197 @@
+import {closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {join} from 'node:path'
+import {ExternalServiceError, NotFoundError} from '../../core/errors.js'
+import {DEFAULT_SEGMENT_BYTES, LOCK_FILE, readStreamConfig, type LocalStreamConfig} from './config.js'
+import {COMMIT_PREFIX, encodeData, encodeKey, encodeProducer, formatCommitLine, formatSealedLine, segmentFirstSeq, segmentName, shardOf} from './format.js'
+import {AppendLock} from './lock.js'
+import {findLastControl, listSegments} from './segment-io.js'
+
+/** A record to append: the payload, its clock and its partition key. */
+export interface AppendRecord {
+  data: string
+  time: number
+  partitionKey?: string
+}
+
+export interface AppendResult {
+  firstSeq: number
+  count: number
+  bytes: number
+}
+
+export interface WriterOptions {
+  /** Commits carry this id with their mark, so `lastMark` finds this producer's last one. */
+  producerId?: string
+  segmentBytes?: number
+  /** fsync after every batch: survives power loss, at a large cost in throughput. Default off. */
+  fsync?: boolean
+}
+
+/**
+ * Appends batches to one local stream. Any number of writers, in any processes, append to one
+ * stream: each batch is written under the stream's append lock as one write of its record lines
+ * followed by a commit line (with the producer's mark, if any). A batch cut short by a crash has
+ * no commit line, so readers never deliver it and the next writer cuts it off. Hence a batch and
+ * its mark are stored together or not at all.
+ */
+export class LocalStreamWriter {
+  private fd: number | undefined
+  private segment = ''
+  private committedEnd = 0
+  private nextSeq = 0
+  private roundRobin = 0
+  private readonly lock: AppendLock
+  readonly config: LocalStreamConfig
+  private readonly segmentBytes: number
+
+  constructor(
+    readonly dir: string,
+    private readonly options: WriterOptions = {},
+  ) {
+    this.config = readStreamConfig(dir)
+    this.lock = new AppendLock(join(dir, LOCK_FILE))
+    this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES
+  }
+
+  /** Appends one batch and its mark atomically; resolves once the batch is in the stream. */
+  async append(records: readonly AppendRecord[], mark?: string): Promise<AppendResult> {
+    if (records.length === 0 && mark === undefined) return {firstSeq: this.nextSeq, count: 0, bytes: 0}
+    await this.lock.acquire()
+    try {
+      this.syncWithStream()
+      if (this.committedEnd >= this.segmentBytes) this.rotate()
+      const firstSeq = this.nextSeq
+      const shards = this.config.shards
+      let seq = firstSeq
+      let text = ''
+      for (const r of records) {
+        const key = r.partitionKey
+        const shard = shards === 1 ? 0 : key === undefined || key === '' ? this.roundRobin++ % shards : shardOf(key, shards)
+        text += `${seq++}\t${r.time}\t${shard}\t${encodeKey(key)}\t${encodeData(r.data)}\n`
+      }
+      text += formatCommitLine(seq, Date.now(), this.options.producerId, mark)
+      const bytes = this.writeAll(Buffer.from(text, 'utf8'))
+      this.committedEnd += bytes
+      this.nextSeq = seq
+      return {firstSeq, count: records.length, bytes}
+    } finally {
+      this.lock.release()
+    }
+  }
+
+  /** The mark of this writer's producer in its last commit, searching from the newest segment. */
+  lastMark(): string | undefined {
+    const producer = this.options.producerId
+    if (producer === undefined) return undefined
+    const field = `\t${encodeProducer(producer)}\t`
+    // A commit without a mark (a plain write) leaves the producer's last mark as it was.
+    const match = (line: string) => line.startsWith(COMMIT_PREFIX) && line.includes(field) && !line.endsWith('\t-')
+    for (const name of listSegments(this.dir).reverse()) {
+      const path = join(this.dir, name)
+      const found = findLastControl(path, statSync(path).size, match)
+      if (found?.control.type === 'commit' && found.control.producer === producer) return found.control.mark
+    }
+    return undefined
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
+  }
+
+  /**
+   * Brings the cached end of the stream up to date (other writers may have appended or started
+   * a new segment) and cuts off a batch a crashed writer left without its commit line.
+   */
+  private syncWithStream(): void {
+    if (this.fd === undefined) {
+      trimSegments(this.dir, this.config.retentionHours * 3_600_000)
+      this.openSegment(this.newestSegment())
+    }
+    for (;;) {
+      const stat = fstatSync(this.fd!)
+      if (stat.nlink === 0) throw new NotFoundError(`local stream '${this.config.name}' was deleted while writing to it.`)
+      if (stat.size === this.committedEnd) return
+      const last = findLastControl(this.path(), stat.size)
+      if (last?.control.type === 'sealed') {
+        this.openSegment(last.control.nextSegment)
+        continue
+      }
+      this.committedEnd = last?.end ?? 0
+      this.nextSeq = last?.control.nextSeq ?? segmentFirstSeq(this.segment)
+      if (stat.size > this.committedEnd) ftruncateSync(this.fd!, this.committedEnd)
+      return
+    }
+  }
+
+  private newestSegment(): string {
+    const segments = listSegments(this.dir)
+    return segments.length > 0 ? segments[segments.length - 1] : segmentName(0)
+  }
+
+  private openSegment(name: string): void {
+    this.close()
+    try {
+      this.fd = openSync(join(this.dir, name), 'a')
+    } catch (error) {
+      throw new ExternalServiceError('file system', `cannot open ${join(this.dir, name)}: ${(error as Error).message}`, {cause: error})
+    }
+    this.segment = name
+    // Forces syncWithStream to read the segment's end from disk.
+    this.committedEnd = -1
+    this.nextSeq = segmentFirstSeq(name)
+  }
+
+  /** Seals the full segment (naming its successor), starts the next one, and applies retention. */
+  private rotate(): void {
+    const next = segmentName(this.nextSeq)
+    this.committedEnd += this.writeAll(Buffer.from(formatSealedLine(this.nextSeq, Date.now(), next)))
+    this.openSegment(next)
+    this.committedEnd = 0
+    trimSegments(this.dir, this.config.retentionHours * 3_600_000)
+  }
+
+  private writeAll(buffer: Buffer): number {
+    let done = 0
+    try {
+      while (done < buffer.length) done += writeSync(this.fd!, buffer, done, buffer.length - done)
+      if (this.options.fsync) fsyncSync(this.fd!)
+    } catch (error) {
+      // Leave no partial batch behind: readers would wait on it until the next writer cut it off.
+      try {
+        ftruncateSync(this.fd!, Math.max(0, this.committedEnd))
+      } catch {
+        // The original error says more.
+      }
+      throw new ExternalServiceError('file system', `writing to local stream '${this.config.name}' failed: ${(error as Error).message}`, {cause: error})
+    }
+    return done
+  }
+
+  private path(): string {
+    return join(this.dir, this.segment)
+  }
+}
+
+/**
+ * Deletes segments whose last write is older than the retention (real time: record clocks may
+ * be simulated days in the past). The newest segment always stays. Returns the names removed.
+ */
+export function trimSegments(dir: string, retentionMs: number, now = Date.now()): string[] {
+  const segments = listSegments(dir)
+  const removed: string[] = []
+  for (const name of segments.slice(0, -1)) {
+    const path = join(dir, name)
+    try {
+      if (statSync(path).mtimeMs < now - retentionMs) {
+        unlinkSync(path)
+        removed.push(name)
+      } else {
+        break
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+  }
+  return removed
+}
