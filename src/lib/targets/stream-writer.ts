@@ -44,7 +44,15 @@ export class LineStreamSink implements Sink {
     this.check()
   }
 
+  /**
+   * Resolves once everything written so far has left this process's buffers (reached the file or
+   * pipe), so a checkpoint taken after `flush` survives a crash of this process.
+   */
   async flush(): Promise<void> {
+    this.check()
+    if (!this.broken && this.stream.writableLength > 0) {
+      await new Promise<void>((resolve) => this.stream.write('', () => resolve()))
+    }
     this.check()
   }
 
