@@ -42,7 +42,7 @@ export function encodeData(data: string): string {
 
 export function encodeKey(key: string | undefined): string {
   if (key === undefined || key === '') return ''
-  if (key.charCodeAt(0) === QUOTE || /[\t\n\r]/.test(key)) return JSON.stringify(key)
+  if (key.charCodeAt(0) === QUOTE || key.includes('\t') || key.includes('\n') || key.includes('\r')) return JSON.stringify(key)
   return key
 }
 
