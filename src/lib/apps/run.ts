@@ -1,0 +1,119 @@
+import {formatTarget, openSink, openSource} from '../targets/index.js'
+import type {TargetSpec} from '../targets/spec.js'
+import type {DeliveryReport, Sink, TargetContext} from '../targets/types.js'
+import {formatSqlType} from '../sql/types.js'
+import {createRecordMapper} from '../sql/input/mapper.js'
+import {sourceStreamOf} from '../sql/input/schema.js'
+import {compileSql} from './compile.js'
+import {adjacentSchemaFile, discoverSchema, loadSchemaFile, peekRecords, readTextFile, type ResolvedSchema, type SchemaOrigin} from './input.js'
+import {resolveOutputStream, routableStreams, rowFormatter, terminalStreams, type OutputSpec} from './output.js'
+import {runApplication, type OutputRoute} from './runner.js'
+
+export interface AppRunOptions {
+  sqlFile: string
+  from: TargetSpec
+  /** `--schema FILE`; without it, `APP.schema.json` beside the SQL, else discovery. */
+  schemaFile?: string
+  rowtimeField?: string
+  outputs: OutputSpec[]
+  withRowtime: boolean
+  /** Keep reading at the end of a local or Kinesis stream (default); files and stdin always end. */
+  follow: boolean
+  ctx: TargetContext
+  signal?: AbortSignal
+  heartbeatMs?: number
+}
+
+export interface AppRunResult {
+  application: string
+  input: string
+  sourceStream: string
+  schema: {origin: SchemaOrigin; file?: string; columns: Array<{name: string; type: string; mapping?: string}>}
+  rowtime: string
+  recordsIn: number
+  rowsIn: number
+  errors: number
+  firstErrors: string[]
+  outputs: Array<{stream: string; target: string; rows: number}>
+  /** true: the input ended and every window was closed; false: stopped by a signal. */
+  ended: boolean
+  elapsedMs: number
+}
+
+/** A finite input is read to its end; streams are followed unless told otherwise. */
+export function isFiniteInput(spec: TargetSpec, follow: boolean): boolean {
+  return spec.kind === 'file' || spec.kind === 'stdio' || !follow
+}
+
+/**
+ * `clickstream app run`: compiles the application, maps the input to its source stream, runs it
+ * in this process and routes the streams to their targets. A finite input runs to its end and
+ * closes every window; a followed stream runs until the signal aborts.
+ */
+export async function runApplicationFile(options: AppRunOptions): Promise<AppRunResult> {
+  const {ctx} = options
+  const started = ctx.clock.now()
+  const sql = await readTextFile(options.sqlFile, 'application SQL')
+  const finite = isFiniteInput(options.from, options.follow)
+  const schemaFile = options.schemaFile ?? adjacentSchemaFile(options.sqlFile)
+  let schema: ResolvedSchema | undefined = schemaFile === undefined ? undefined : await loadSchemaFile(schemaFile)
+
+  const source = await openSource(options.from, ctx, {follow: !finite, signal: options.signal, from: 'trim-horizon'})
+  const sinks: Sink[] = []
+  try {
+    let batches = source.batches()
+    if (!schema) {
+      const peeked = await peekRecords(batches)
+      schema = discoverSchema(peeked.samples, formatTarget(options.from))
+      batches = peeked.batches
+    }
+    const {mapping} = schema
+    const app = await compileSql(sql, {sources: [sourceStreamOf(mapping)], file: options.sqlFile})
+    const streams = routableStreams(app.streams)
+    const specs: OutputSpec[] =
+      options.outputs.length > 0 ? options.outputs : terminalStreams(app.streams).map((s) => ({stream: s.name, target: {kind: 'stdio'} as TargetSpec}))
+    const routes: OutputRoute[] = []
+    for (const spec of specs) {
+      const stream = resolveOutputStream(spec.stream, streams)
+      const sink = await openSink(spec.target, ctx)
+      sinks.push(sink)
+      routes.push({stream: stream.name, columns: stream.columns, sink, format: rowFormatter(spec.format, options.withRowtime)})
+    }
+    const report = await runApplication({
+      app,
+      sourceStream: mapping.streamName,
+      mapper: createRecordMapper(mapping, {rowtimeField: options.rowtimeField}),
+      batches,
+      routes,
+      withRowtime: options.withRowtime,
+      clock: ctx.clock,
+      signal: options.signal,
+      finite,
+      heartbeatMs: options.heartbeatMs,
+    })
+    const reports: DeliveryReport[] = []
+    for (const sink of sinks.splice(0)) reports.push(await sink.close())
+    const c = report.counters
+    return {
+      application: options.sqlFile,
+      input: formatTarget(options.from),
+      sourceStream: mapping.streamName,
+      schema: {
+        origin: schema.origin,
+        file: schema.file,
+        columns: mapping.columns.map((col) => ({name: col.name, type: formatSqlType(col.type), ...(col.path ? {mapping: col.path.text} : {})})),
+      },
+      rowtime: options.rowtimeField === undefined ? 'arrival time' : `field ${options.rowtimeField}`,
+      recordsIn: c.recordsIn,
+      rowsIn: c.rowsIn,
+      errors: c.errors,
+      firstErrors: c.firstErrors,
+      outputs: routes.map((r, i) => ({stream: r.stream, target: reports[i]?.target ?? r.sink.target, rows: c.rowsOut[r.stream] ?? 0})),
+      ended: report.ended,
+      elapsedMs: ctx.clock.now() - started,
+    }
+  } finally {
+    for (const sink of sinks) await sink.close().catch(() => undefined)
+    await source.close()
+  }
+}

@@ -1,0 +1,218 @@
+import type {Clock} from '../core/clock.js'
+import {InputError} from '../core/errors.js'
+import type {ApplicationRuntime, CompiledApplication} from '../sql/api.js'
+import {CoercionFailure} from '../sql/input/coerce.js'
+import {ERROR_STREAM, errorStreamRow} from '../sql/input/error-stream.js'
+import type {RecordMapper} from '../sql/input/mapper.js'
+import type {Column, Row} from '../sql/types.js'
+import type {InRecord, OutRecord, Sink} from '../targets/types.js'
+import {formatRowJson} from './output.js'
+
+/** Where one in-application stream's rows go. */
+export interface OutputRoute {
+  stream: string
+  columns: readonly Column[]
+  sink: Sink
+  /**
+   * Rows of this stream numbered up to here were delivered by an earlier run (the sink's last
+   * mark): a resumed worker drops them instead of writing them twice.
+   */
+  deliveredThrough?: number
+  /** Store the row number as the sink's mark with each write (local streams keep marks). */
+  useMarks?: boolean
+  /** Per row text; JSON unless given. */
+  format?: (columns: readonly Column[], row: Row, rowtime: number) => string
+}
+
+/** Counts that survive restarts (kept in the worker's checkpoint). */
+export interface RunCounters {
+  /** Records read from the input. */
+  recordsIn: number
+  /** Rows pushed into the source stream (a record can give several, or none). */
+  rowsIn: number
+  /** Records set aside to error_stream. */
+  errors: number
+  /** Rows emitted per routed stream: also the number of the last row, for marks. */
+  rowsOut: Record<string, number>
+  lastRowtime?: number
+  lastArrival?: number
+  lastPosition?: string
+  /** The first reasons records were set aside for, to show the user. */
+  firstErrors: string[]
+}
+
+export interface CheckpointData {
+  /** Source.checkpoint() after the last batch fully processed. */
+  input: string | undefined
+  state: unknown
+  counters: RunCounters
+}
+
+export interface ApplicationRunOptions {
+  app: CompiledApplication
+  /** The source in-application stream rows are pushed into. */
+  sourceStream: string
+  mapper: RecordMapper
+  batches: AsyncIterable<InRecord[]>
+  /** The input's position token after the batches handed out so far. */
+  position?: () => string | undefined
+  routes: readonly OutputRoute[]
+  withRowtime: boolean
+  clock: Clock
+  signal?: AbortSignal
+  /** A finite input: at its end, close every window (runtime.end()). */
+  finite: boolean
+  /** Idle input: advance time by the clock every so often so windows close. Default 1000 ms. */
+  heartbeatMs?: number
+  restore?: unknown
+  counters?: RunCounters
+  /** Called with a consistent checkpoint after outputs are delivered, at most every `checkpointEveryMs`, and at the end. */
+  onCheckpoint?: (data: CheckpointData) => Promise<void>
+  checkpointEveryMs?: number
+  /** After every batch or heartbeat (for status files and progress). */
+  onProgress?: (counters: RunCounters) => void
+}
+
+export interface ApplicationRunReport {
+  counters: RunCounters
+  /** The input ended (finite input read to its end) rather than being stopped. */
+  ended: boolean
+}
+
+const MAX_FIRST_ERRORS = 5
+const TICK = Symbol('tick')
+
+export function emptyCounters(): RunCounters {
+  return {recordsIn: 0, rowsIn: 0, errors: 0, rowsOut: {}, firstErrors: []}
+}
+
+/**
+ * Runs a compiled application over a stream of input batches: maps each record to rows of the
+ * source stream (records that do not map go to error_stream with the reason), pushes them with
+ * their ROWTIME, routes emitted rows to their sinks, and keeps honest counts. While the input is
+ * idle, heartbeats move time forward (from the last ROWTIME, at the clock's pace) so windows
+ * close. Outputs are delivered before each checkpoint, so a checkpoint never claims rows that
+ * were not written.
+ */
+export async function runApplication(options: ApplicationRunOptions): Promise<ApplicationRunReport> {
+  const {clock, signal} = options
+  const counters = options.counters ?? emptyCounters()
+  const routes = new Map(options.routes.map((r) => [r.stream, r]))
+  for (const r of options.routes) counters.rowsOut[r.stream] ??= 0
+  const pending = new Map<string, OutRecord[]>()
+  const marks = new Map<string, number>()
+
+  const emit = (stream: string, row: Row, rowtime: number) => {
+    const route = routes.get(stream)
+    if (!route) return
+    const seq = ++counters.rowsOut[stream]
+    if (route.deliveredThrough !== undefined && seq <= route.deliveredThrough) return
+    const data = route.format ? route.format(route.columns, row, rowtime) : formatRowJson(route.columns, row, rowtime, options.withRowtime)
+    let list = pending.get(stream)
+    if (!list) pending.set(stream, (list = []))
+    list.push({data, time: rowtime})
+    marks.set(stream, seq)
+  }
+
+  const runtime: ApplicationRuntime = options.app.createRuntime({onRow: emit, restore: options.restore})
+
+  const setAside = (record: InRecord, reason: string, rowtime: number) => {
+    counters.errors++
+    if (counters.firstErrors.length < MAX_FIRST_ERRORS) counters.firstErrors.push(`${record.position}: ${reason}`)
+    emit(ERROR_STREAM, errorStreamRow({errorTime: clock.now(), message: reason, data: record.data, dataRowtime: rowtime}), rowtime)
+  }
+
+  const deliver = async () => {
+    for (const [stream, list] of pending) {
+      if (list.length === 0) continue
+      const route = routes.get(stream)!
+      pending.set(stream, [])
+      await route.sink.write(list, route.useMarks ? String(marks.get(stream)) : undefined)
+    }
+  }
+
+  let lastCheckpointAt = clock.now()
+  const checkpoint = async (force: boolean) => {
+    if (!options.onCheckpoint) return
+    if (!force && clock.now() - lastCheckpointAt < (options.checkpointEveryMs ?? 1000)) return
+    for (const r of options.routes) await r.sink.flush()
+    await options.onCheckpoint({input: options.position?.(), state: runtime.snapshot(), counters})
+    lastCheckpointAt = clock.now()
+  }
+
+  let lastRowWall = clock.now()
+  const processBatch = (batch: InRecord[]) => {
+    for (const record of batch) {
+      counters.recordsIn++
+      counters.lastArrival = record.arrival
+      counters.lastPosition = record.position
+      const mapped = options.mapper(record.data, record.arrival)
+      if (mapped instanceof CoercionFailure) {
+        setAside(record, mapped.reason, counters.lastRowtime ?? record.arrival)
+        continue
+      }
+      for (let i = 0; i < mapped.rows.length; i++) {
+        const rowtime = Math.max(mapped.rowtimes[i], counters.lastRowtime ?? -Infinity)
+        try {
+          runtime.push(options.sourceStream, mapped.rows[i], rowtime)
+        } catch (error) {
+          // A row the SQL cannot evaluate (KDA: error_stream) must not stop the application.
+          if (!(error instanceof InputError)) throw error
+          setAside(record, error.message, rowtime)
+          continue
+        }
+        counters.rowsIn++
+        counters.lastRowtime = rowtime
+      }
+    }
+    lastRowWall = clock.now()
+  }
+
+  const heartbeat = () => {
+    if (counters.lastRowtime === undefined) return
+    const t = counters.lastRowtime + (clock.now() - lastRowWall)
+    runtime.advanceTime(t)
+  }
+
+  const heartbeatMs = options.heartbeatMs ?? 1000
+  const iterator = options.batches[Symbol.asyncIterator]()
+  let ended = false
+  const aborted = new Promise<typeof TICK>((resolve) => {
+    if (signal?.aborted) resolve(TICK)
+    signal?.addEventListener('abort', () => resolve(TICK), {once: true})
+  })
+  try {
+    let next = iterator.next()
+    while (!signal?.aborted) {
+      let result: IteratorResult<InRecord[]> | typeof TICK
+      if (options.finite) {
+        result = await Promise.race([next, aborted])
+      } else {
+        const timer = new AbortController()
+        result = await Promise.race([next, aborted, clock.sleep(heartbeatMs, timer.signal).then((): typeof TICK => TICK)])
+        timer.abort()
+      }
+      if (signal?.aborted) break
+      if (result === TICK) {
+        heartbeat()
+      } else if (result.done) {
+        ended = true
+        break
+      } else {
+        processBatch(result.value)
+        next = iterator.next()
+      }
+      await deliver()
+      options.onProgress?.(counters)
+      await checkpoint(false)
+    }
+    if (ended && options.finite) runtime.end()
+    await deliver()
+    await checkpoint(true)
+    options.onProgress?.(counters)
+  } finally {
+    // Ends a source that is still waiting for data (following) without waiting for it.
+    void iterator.return?.()
+  }
+  return {counters, ended}
+}

@@ -1,0 +1,132 @@
+import type {Clock} from '../core/clock.js'
+import {InputError} from '../core/errors.js'
+import type {Workspace} from '../local/workspace.js'
+import {createRecordMapper} from '../sql/input/mapper.js'
+import {parseInputSchema, sourceStreamOf} from '../sql/input/schema.js'
+import {openSink, openSource, parseTarget} from '../targets/index.js'
+import type {Sink, TargetContext} from '../targets/types.js'
+import {readCheckpoint, writeCheckpoint} from './checkpoint.js'
+import {compileSql} from './compile.js'
+import {resolveOutputStream, routableStreams, rowFormatter} from './output.js'
+import {appPaths, loadApp} from './registry.js'
+import {emptyCounters, runApplication, type OutputRoute, type RunCounters} from './runner.js'
+import {writeStatus, type WorkerStatus} from './status-file.js'
+
+/** Where a started application begins reading: its checkpoint, or a position in the stream. */
+export type StartFrom = 'last-stopped' | 'trim-horizon' | 'now'
+
+export interface WorkerOptions {
+  ctx: TargetContext
+  name: string
+  from: StartFrom
+  signal: AbortSignal
+  clock: Clock
+  heartbeatMs?: number
+  checkpointEveryMs?: number
+  /** Diagnostics (the worker log). */
+  log: (message: string) => void
+}
+
+/** The producer id a deployed app writes each output with: marks are per deployment and stream. */
+export const producerIdOf = (name: string, deploymentId: string, stream: string) => `app:${name}:${deploymentId}:${stream}`
+
+/**
+ * The background worker of a deployed application. It resumes from the checkpoint (input position,
+ * operator state and output counters, stored together), drops output rows the sinks' marks show
+ * were written before a crash, and checkpoints as it goes; a stop signal ends it after a final
+ * checkpoint. So stop/start and crashes lose nothing and repeat nothing on local outputs.
+ */
+export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
+  const {ctx, name, clock, log} = options
+  const ws: Workspace = ctx.workspace
+  const {definition, sql, input} = await loadApp(ws, name)
+  const status: WorkerStatus = {state: 'starting', pid: process.pid, startedAt: new Date(clock.now()).toISOString(), updatedAt: new Date(clock.now()).toISOString()}
+  const sinks: Sink[] = []
+  try {
+    const mapping = parseInputSchema(definition.schema, appPaths(ws, name).definition)
+    const app = await compileSql(sql, {sources: [sourceStreamOf(mapping)], file: definition.sourceFile})
+
+    let checkpoint = await readCheckpoint(ws, name)
+    if (checkpoint && checkpoint.deploymentId !== definition.deploymentId) checkpoint = undefined
+    const resume = options.from === 'last-stopped' && checkpoint !== undefined
+    const counters: RunCounters = resume ? checkpoint!.counters : {...emptyCounters(), rowsOut: {...(checkpoint?.counters.rowsOut ?? {})}}
+    status.startedFrom = resume ? `checkpoint ${checkpoint!.input ?? '(start)'}` : options.from === 'now' ? 'now' : 'trim-horizon'
+    log(`starting '${name}' from ${status.startedFrom}`)
+
+    const routes: OutputRoute[] = []
+    const streams = routableStreams(app.streams)
+    for (const output of definition.outputs) {
+      const stream = resolveOutputStream(output.stream, streams)
+      const sink = await openSink(parseTarget(output.target, 'output'), ctx, {producerId: producerIdOf(name, definition.deploymentId, stream.name)})
+      sinks.push(sink)
+      const mark = sink.lastMark ? await sink.lastMark() : undefined
+      const deliveredThrough = mark !== undefined && /^\d+$/.test(mark) ? Number(mark) : undefined
+      if (deliveredThrough !== undefined && deliveredThrough > (counters.rowsOut[stream.name] ?? 0)) {
+        log(`${output.target}: rows ${(counters.rowsOut[stream.name] ?? 0) + 1}-${deliveredThrough} of ${stream.name} were written before the last checkpoint; they will not be written again`)
+      }
+      routes.push({stream: stream.name, columns: stream.columns, sink, deliveredThrough, useMarks: sink.lastMark !== undefined, format: rowFormatter(output.format, false)})
+    }
+
+    const source = await openSource(input, ctx, {
+      from: resume ? undefined : options.from === 'now' ? 'latest' : 'trim-horizon',
+      resume: resume ? checkpoint!.input : undefined,
+      follow: true,
+      signal: options.signal,
+    })
+    status.state = 'running'
+    status.counters = counters
+    if (checkpoint) status.lastCheckpoint = {at: checkpoint.at, input: checkpoint.input}
+    await writeStatus(ws, name, status)
+    let lastStatusWrite = clock.now()
+    try {
+      await runApplication({
+        app,
+        sourceStream: mapping.streamName,
+        mapper: createRecordMapper(mapping),
+        batches: source.batches(),
+        position: () => source.checkpoint(),
+        routes,
+        withRowtime: false,
+        clock,
+        signal: options.signal,
+        finite: false,
+        heartbeatMs: options.heartbeatMs,
+        restore: resume ? checkpoint!.state : undefined,
+        counters,
+        checkpointEveryMs: options.checkpointEveryMs,
+        onCheckpoint: async (data) => {
+          const at = new Date(clock.now()).toISOString()
+          // No new position (nothing read since the start) keeps the one we resumed from.
+          const inputPosition = data.input ?? (resume ? checkpoint!.input : undefined)
+          await writeCheckpoint(ws, name, {version: 1, deploymentId: definition.deploymentId, at, ...data, input: inputPosition})
+          status.lastCheckpoint = {at, input: inputPosition}
+          status.updatedAt = at
+          await writeStatus(ws, name, status)
+          lastStatusWrite = clock.now()
+        },
+        onProgress: () => {
+          if (clock.now() - lastStatusWrite < 1000) return
+          lastStatusWrite = clock.now()
+          status.updatedAt = new Date(clock.now()).toISOString()
+          void writeStatus(ws, name, status).catch(() => undefined)
+        },
+      })
+    } finally {
+      await source.close()
+    }
+    for (const sink of sinks.splice(0)) await sink.close()
+    status.state = 'stopped'
+    status.stoppedAt = status.updatedAt = new Date(clock.now()).toISOString()
+    await writeStatus(ws, name, status)
+    log(`stopped '${name}': ${counters.recordsIn} records in, ${counters.errors} set aside, ${Object.entries(counters.rowsOut).map(([s, n]) => `${s} ${n}`).join(', ')}`)
+    return counters
+  } catch (error) {
+    status.state = 'failed'
+    status.error = error instanceof InputError ? (error as InputError).located : (error as Error).message
+    status.stoppedAt = status.updatedAt = new Date(clock.now()).toISOString()
+    await writeStatus(ws, name, status).catch(() => undefined)
+    throw error
+  } finally {
+    for (const sink of sinks) await sink.close().catch(() => undefined)
+  }
+}
