@@ -14,6 +14,10 @@ export async function openSink(spec: TargetSpec, ctx: TargetContext, options: Si
       return (await import('./file.js')).openFileSink(spec.path, spec.gzip, options)
     case 'local':
       return (await import('./local.js')).openLocalSink(spec.name, ctx, options)
+    case 'kinesis':
+      return (await import('./kinesis.js')).openKinesisSink(spec, ctx, options)
+    case 'firehose':
+      return (await import('./firehose.js')).openFirehoseSink(spec.name, ctx, options)
     case 'lake':
       return (await import('./lake.js')).openLakeSink(spec.table, ctx, options)
     default:
@@ -30,6 +34,8 @@ export async function openSource(spec: TargetSpec, ctx: TargetContext, options: 
       return (await import('./file.js')).openFileSource(spec.path, ctx)
     case 'local':
       return (await import('./local.js')).openLocalSource(spec.name, ctx, options)
+    case 'kinesis':
+      return (await import('./kinesis.js')).openKinesisSource(spec, ctx, options)
     default:
       throw new NotSupportedError(`reading from ${formatTarget(spec)} is not available yet.`)
   }
