@@ -39,7 +39,11 @@ export class LineStreamSink implements Sink {
     this.bytes += Buffer.byteLength(text)
     this.delivered += batch.length
     if (!this.stream.write(text)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')])
+      // Both waits are cancelled once one fires, or their listeners pile up batch after batch.
+      const done = new AbortController()
+      const wait = (event: string) => once(this.stream, event, {signal: done.signal}).catch(() => undefined)
+      await Promise.race([wait('drain'), wait('close')])
+      done.abort()
     }
     this.check()
   }
