@@ -2,6 +2,7 @@ import {GLUE_CRAWLER_POLL_MS, GLUE_CRAWLER_TIMEOUT_MS, type CrawlerState, type G
 import type {AwsSettings} from '../aws/settings.js'
 import type {Clock} from '../core/clock.js'
 import {ExternalServiceError, InterruptedError} from '../core/errors.js'
+import {formatDuration} from '../core/units.js'
 
 export interface GlueCrawledTable {
   name: string
@@ -84,7 +85,7 @@ export async function crawlGlue(options: GlueCrawlOptions): Promise<GlueCrawlRes
     }
     if (options.signal?.aborted) throw new InterruptedError(`stopped waiting for crawler ${options.crawler}; it keeps running in AWS.`)
     if (options.clock.now() >= deadline) {
-      throw new ExternalServiceError('Glue', `crawler ${options.crawler} is still ${info.state} after ${Math.round((deadline - startedAt) / 60_000)} minutes; it keeps running in AWS.`)
+      throw new ExternalServiceError('Glue', `crawler ${options.crawler} is still ${info.state} after ${formatDuration(deadline - startedAt)}; it keeps running in AWS.`)
     }
     await options.clock.sleep(options.pollMs ?? GLUE_CRAWLER_POLL_MS, options.signal)
   }
