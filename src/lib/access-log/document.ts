@@ -65,11 +65,22 @@ export function toAccessLogDocument(entry: AccessLogEntry): AccessLogDocument {
  * gives, built without the intermediate object (replay writes millions of these).
  */
 export function formatAccessLogDocument(entry: AccessLogEntry): string {
+  if (entry.plainText) return formatPlain(entry)
   let json = `{"host":${str(entry.host)},"ident":${str(entry.ident)},"authuser":${str(entry.authuser)},"@timestamp":"${entry.localTime}","request":${str(entry.request)},"response":${entry.status},"bytes":${entry.bytes},"referer":${str(entry.referer ?? '-')},"user-agent":${str(entry.userAgent ?? '-')}`
   if (entry.username !== undefined) json += `,"username":${str(entry.username)}`
   const verb = verbOf(entry.request)
   if (verb !== undefined) json += `,"verb":${str(verb)}`
   if (entry.timezone !== undefined) json += `,"timezone":"${entry.timezone}","@timestamp_utc":"${utcIsoOf(entry)}"`
+  return `${json}}`
+}
+
+/** The same document for entries whose text needs no escaping. */
+function formatPlain(e: AccessLogEntry): string {
+  let json = `{"host":"${e.host}","ident":"${e.ident}","authuser":"${e.authuser}","@timestamp":"${e.localTime}","request":"${e.request}","response":${e.status},"bytes":${e.bytes},"referer":"${e.referer ?? '-'}","user-agent":"${e.userAgent ?? '-'}"`
+  if (e.username !== undefined) json += `,"username":"${e.username}"`
+  const verb = verbOf(e.request)
+  if (verb !== undefined) json += `,"verb":"${verb}"`
+  if (e.timezone !== undefined) json += `,"timezone":"${e.timezone}","@timestamp_utc":"${utcIsoOf(e)}"`
   return `${json}}`
 }
 

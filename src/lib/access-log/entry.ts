@@ -31,6 +31,11 @@ export interface AccessLogEntry {
   username: string | undefined
   /** True when the line ends inside its last quoted field (cut before the closing quote). */
   truncated: boolean
+  /**
+   * True when no text field holds a character JSON must escape (quote, backslash, control
+   * character): the JSON document can then be written without escaping, which is most lines.
+   */
+  plainText: boolean
 }
 
 export type ParseResult = {ok: true; entry: AccessLogEntry} | {ok: false; reason: string; column: number}

@@ -70,12 +70,13 @@ export function parseAccessLine(text: string, start = 0, end = text.length): Par
   // inside a request does not end it early.
   if (p >= end || text.charCodeAt(p) !== QUOTE) return fail('expected the quoted request after the time', p)
   const requestStart = p + 1
-  const backslashAt = text.indexOf('\\', requestStart)
+  const backslashAt = nextBackslash(text, requestStart)
   const mayEscape = backslashAt !== -1 && backslashAt < end
   let q = requestStart
   let requestEnd = -1
   // The first quote followed by a space ends the request when no quote is followed by a status.
   let fallbackEnd = -1
+  let stray = false
   while (true) {
     q = text.indexOf('"', q)
     if (q === -1 || q >= end) break
@@ -83,6 +84,7 @@ export function parseAccessLine(text: string, start = 0, end = text.length): Par
       q++
       continue
     }
+    if (fallbackEnd !== -1) stray = true
     const after = skipSpaces(text, q + 1, end)
     if (after > q + 1 && after < end && isDigit(text.charCodeAt(after))) {
       requestEnd = q
@@ -90,9 +92,11 @@ export function parseAccessLine(text: string, start = 0, end = text.length): Par
     }
     if (after >= end && fallbackEnd === -1) return fail('the line ends after the request: status and bytes are missing', after)
     if (after > q + 1 && fallbackEnd === -1) fallbackEnd = q
+    else stray = true
     q++
   }
   if (requestEnd === -1) requestEnd = fallbackEnd
+  else if (fallbackEnd !== -1) stray = true
   if (requestEnd === -1) return fail('the line ends inside the request (no closing quote)', end)
   const request = readField(text, requestStart, requestEnd, mayEscape)
   p = skipSpaces(text, requestEnd + 1, end)
@@ -130,17 +134,20 @@ export function parseAccessLine(text: string, start = 0, end = text.length): Par
     const r = readQuoted(text, p + 1, end, mayEscape)
     referer = r.value
     truncated = r.truncated
+    stray ||= r.stray
     p = skipSpaces(text, r.next, end)
     if (!truncated && p < end) {
       if (text.charCodeAt(p) !== QUOTE) return fail('expected the quoted user agent after the referer', p)
       const u = readQuoted(text, p + 1, end, mayEscape)
       userAgent = u.value
       truncated = u.truncated
+      stray ||= u.stray
       p = skipSpaces(text, u.next, end)
       if (!truncated && p < end && text.charCodeAt(p) === QUOTE) {
         const k = readQuoted(text, p + 1, end, mayEscape)
         cookie = k.value
         truncated = k.truncated
+        stray ||= k.stray
       }
     }
   }
@@ -160,6 +167,7 @@ export function parseAccessLine(text: string, start = 0, end = text.length): Par
     cookie,
     username: cookie === undefined ? undefined : usernameOf(cookie),
     truncated,
+    plainText: !stray && !mayEscape && !hasSpecial(text, start, end) && !ident.includes('"') && !authuser.includes('"'),
   }
   return {ok: true, entry}
 }
@@ -169,6 +177,40 @@ export function usernameOf(cookie: string): string | undefined {
   if (!cookie.startsWith('user = ')) return undefined
   const semi = cookie.indexOf(';', 7)
   return semi === -1 ? cookie.slice(7) : cookie.slice(7, semi)
+}
+
+// Callers parse the lines of one large chunk in order; remembering where the next backslash is
+// keeps the search from rescanning the rest of the chunk for every line.
+let backslashText = ''
+let backslashFrom = 0
+let backslashAt = -1
+
+/** The position of the first backslash at or after `from` (-1 when none). */
+function nextBackslash(text: string, from: number): number {
+  if (text !== backslashText || from < backslashFrom || (backslashAt !== -1 && backslashAt < from)) {
+    backslashText = text
+    backslashAt = text.indexOf('\\', from)
+  }
+  backslashFrom = from
+  return backslashAt
+}
+
+// Characters JSON must escape, besides quotes: backslash, controls (a line holds no newline), and
+// surrogates (lone ones must be escaped; pairs are rare in logs and take the escaping path too).
+const SPECIAL = /[\\\u0000-\u0009\u000b-\u001f\ud800-\udfff]/g
+let specialText = ''
+let specialFrom = 0
+let specialAt = -1
+
+/** True when text[start, end) holds a character JSON must escape; the search is shared across a chunk's lines like nextBackslash. */
+function hasSpecial(text: string, start: number, end: number): boolean {
+  if (text !== specialText || start < specialFrom || (specialAt !== -1 && specialAt < start)) {
+    specialText = text
+    SPECIAL.lastIndex = start
+    specialAt = SPECIAL.exec(text)?.index ?? -1
+  }
+  specialFrom = start
+  return specialAt !== -1 && specialAt < end
 }
 
 function isBlank(c: number): boolean {
@@ -204,17 +246,19 @@ function isHost(host: string): boolean {
 }
 
 /** Reads a quoted field's body from just after its opening quote, to a quote followed by a space or the end. */
-function readQuoted(text: string, from: number, end: number, mayEscape: boolean): {value: string; next: number; truncated: boolean} {
+function readQuoted(text: string, from: number, end: number, mayEscape: boolean): {value: string; next: number; truncated: boolean; stray: boolean} {
   let q = from
+  let stray = false
   while (true) {
     q = text.indexOf('"', q)
     if (q === -1 || q >= end) break
     if ((q + 1 >= end || isBlank(text.charCodeAt(q + 1))) && !(mayEscape && isEscaped(text, q, from))) {
-      return {value: readField(text, from, q, mayEscape), next: q + 1, truncated: false}
+      return {value: readField(text, from, q, mayEscape), next: q + 1, truncated: false, stray}
     }
+    stray = true
     q++
   }
-  return {value: readField(text, from, end, mayEscape), next: end, truncated: true}
+  return {value: readField(text, from, end, mayEscape), next: end, truncated: true, stray}
 }
 
 /** True when the character at `at` follows an odd run of backslashes (within the field). */

@@ -29,6 +29,7 @@ describe('parseAccessLine', () => {
       cookie: undefined,
       username: undefined,
       truncated: false,
+      plainText: true,
     })
   })
 
@@ -82,6 +83,18 @@ describe('parseAccessLine', () => {
     const e = parsed('1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /a"b HTTP/1.1" 200 1 "-" "Mozilla "x"y"')
     expect(e.request).toBe('GET /a"b HTTP/1.1')
     expect(e.userAgent).toBe('Mozilla "x"y')
+    expect(e.plainText).toBe(false)
+  })
+
+  it.each([
+    ['a request with a stray quote', '"GET /a" b HTTP/1.1" 200 1 "-" "-"'],
+    ['an escaped quote', '"GET /\\"a HTTP/1.1" 200 1 "-" "-"'],
+    ['a tab', '"GET /a\tb HTTP/1.1" 200 1 "-" "-"'],
+    ['an emoji', '"GET / HTTP/1.1" 200 1 "-" "🦄"'],
+    ['a quote in the user field', '"GET / HTTP/1.1" 200 1 "-" "-"'],
+  ])('marks text with %s as not plain (JSON must escape it)', (what, rest) => {
+    const user = what === 'a quote in the user field' ? 'a"b' : '-'
+    expect(parsed(`1.2.3.4 - ${user} [17/May/2015:10:05:03 +0000] ${rest}`).plainText).toBe(false)
   })
 
   it('keeps a line cut before its last quote, with the user agent as written', () => {

@@ -1,0 +1,392 @@
+import {formatAccessLogDocument, parseAccessLine, verbOf, type AccessLogEntry} from '../access-log/index.js'
+import {UsageError} from '../core/errors.js'
+import type {Speed} from '../core/units.js'
+import {formatTarget, openSink, type OutRecord, type Sink, type TargetContext, type TargetSpec} from '../targets/index.js'
+import {loadCheckpoint, newCheckpoint, parseCheckpoint, saveCheckpoint, type FileProgress, type ReplayCheckpoint} from './checkpoint.js'
+import {expandInputs, type ReplayInput} from './inputs.js'
+import {makePacer, type Pacer} from './pacer.js'
+import {identify, readFileChunks, readGzipChunks, readStreamChunks, sameFile, type FileIdentity, type LineChunk} from './reader.js'
+import {RejectsFile, type RejectedLine} from './rejects.js'
+
+export type ReplayTransform = 'raw' | 'json'
+
+/** Document fields a partition key can come from (`random` lets the target choose). */
+export const PARTITION_KEY_FIELDS = ['host', 'ident', 'authuser', 'request', 'response', 'referer', 'user-agent', 'username', 'verb', 'random'] as const
+
+export interface ReplayOptions {
+  /** Files, patterns, or `-` for standard input. */
+  files: readonly string[]
+  /** Folder relative paths and patterns start from. */
+  cwd: string
+  to: TargetSpec
+  transform: ReplayTransform
+  speed: Speed
+  follow: boolean
+  /** Where a file without a checkpoint starts: its first line, or (with follow) its current end. */
+  from: 'start' | 'end'
+  /** `--checkpoint FILE`: resume where the last run with this file stopped. */
+  checkpoint?: string
+  /** `--errors FILE`: every rejected line, with its place and reason. */
+  errors?: string
+  /** A document field whose value routes records on sharded targets, or `random`. */
+  partitionKey: string
+  /** File for records a target refused after every retry. */
+  deadLetter?: string
+  /** Batch size in lines: how much is sent (and checkpointed) at once. */
+  batchLines?: number
+  /** How often `--follow` looks for new lines. */
+  pollMs?: number
+  signal?: AbortSignal
+  onProgress?: (progress: ReplayProgress) => void
+}
+
+export interface ReplayProgress {
+  /** Bytes read of the files of known size (plain files). */
+  bytesRead: number
+  /** Total size of the plain files; undefined when reading standard input or gzip. */
+  bytesTotal: number | undefined
+  read: number
+  rejected: number
+}
+
+export interface ReplayFileSummary {
+  file: string
+  /** Lines read in this run. */
+  read: number
+  rejected: number
+  /** The line this run started after (0: from the start). */
+  startedAfterLine: number
+  /** How this file was started: from the start, resumed from the checkpoint, or at its end. */
+  start: 'beginning' | 'checkpoint' | 'end'
+}
+
+export interface ReplayResult {
+  target: string
+  transform: ReplayTransform
+  files: ReplayFileSummary[]
+  /** Lines read (records parsed or rejected). read = delivered + failed + rejected. */
+  read: number
+  delivered: number
+  /** Re-sends of records a service refused once and later accepted. */
+  retried: number
+  /** Lines that are not access-log requests, set aside with a reason. */
+  rejected: number
+  /** Records the target refused after every retry (in the dead-letter file, if any). */
+  failed: number
+  /** Bytes read from the inputs, and bytes the target accepted. */
+  bytesRead: number
+  bytesDelivered: number
+  elapsedMs: number
+  recordsPerSecond: number
+  /** The log time of the earliest and latest record replayed (ISO-8601 UTC). */
+  firstRecordTime?: string
+  lastRecordTime?: string
+  checkpoint?: string
+  errorsFile?: string
+  deadLetter?: string
+  /** The first rejected lines (all of them are in the errors file). */
+  rejectedExamples: RejectedLine[]
+  /** True when the run was stopped (Ctrl-C) before the inputs ended. */
+  interrupted: boolean
+}
+
+const MAX_EXAMPLES = 5
+const DEFAULT_BATCH_LINES = 1000
+
+/**
+ * Replays access-log files into a target, as the Kinesis Agent ships them, but as a one-shot
+ * run that ends with an honest count: every line read is delivered, failed (refused by the
+ * target after retries) or rejected (not a request, set aside with its reason).
+ *
+ * With a checkpoint, each batch goes to the target with a mark (file identity, byte offset,
+ * line): sinks that store marks with their records (local streams) resume exactly once; for the
+ * others the checkpoint file is rewritten after each batch is delivered, so a crash repeats at
+ * most the batch in flight.
+ */
+export async function replay(options: ReplayOptions, ctx: TargetContext): Promise<ReplayResult> {
+  validate(options)
+  const inputs = await expandInputs(options.files, options.cwd)
+  if (options.follow && inputs.length > 1) {
+    throw new UsageError(`--follow follows one file; ${inputs.length} were named.`, {suggestions: ['Run one replay per file to follow, or drop --follow to replay them all once.']})
+  }
+  if (options.checkpoint && inputs.some((i) => i.kind === 'stdin')) {
+    throw new UsageError('--checkpoint cannot resume standard input (-): it cannot be read again.', {suggestions: ['Replay the file itself, or drop --checkpoint.']})
+  }
+
+  let state: ReplayCheckpoint | undefined
+  let resuming = false
+  if (options.checkpoint) {
+    state = (await loadCheckpoint(options.checkpoint)) ?? newCheckpoint()
+    resuming = state.files.length > 0
+    // Written before any record goes out, so a crash at any later point resumes as this producer.
+    await saveCheckpoint(options.checkpoint, state)
+  }
+
+  const sink = await openSink(options.to, ctx, {producerId: state?.producer, append: resuming, deadLetter: options.deadLetter})
+  const clock = ctx.clock
+  const started = clock.now()
+  const rejectsFile = options.errors ? await RejectsFile.open(options.errors, resuming) : undefined
+  const run = new ReplayRun(options, ctx, sink, state, rejectsFile, inputs)
+  let report
+  try {
+    if (state && sink.lastMark) {
+      // The target's own mark is the truth: it was stored atomically with the records.
+      const stored = await sink.lastMark()
+      const mark = stored === undefined ? undefined : parseCheckpoint(stored)
+      if (mark && mark.producer === state.producer) state.files = mark.files
+    }
+    await run.all()
+  } finally {
+    report = await sink.close()
+    await rejectsFile?.close()
+  }
+  if (options.checkpoint && state) await saveCheckpoint(options.checkpoint, state)
+
+  const elapsedMs = Math.max(0, clock.now() - started)
+  return {
+    target: formatTarget(options.to),
+    transform: options.transform,
+    files: run.summaries,
+    read: run.read,
+    delivered: report.delivered,
+    retried: report.retried,
+    rejected: run.rejected,
+    failed: report.failed,
+    bytesRead: run.bytesRead,
+    bytesDelivered: report.bytes,
+    elapsedMs,
+    recordsPerSecond: elapsedMs > 0 ? Math.round((report.delivered * 1000) / elapsedMs) : 0,
+    firstRecordTime: run.firstTime === Infinity ? undefined : new Date(run.firstTime).toISOString(),
+    lastRecordTime: run.lastTime === -Infinity ? undefined : new Date(run.lastTime).toISOString(),
+    checkpoint: options.checkpoint,
+    errorsFile: options.errors,
+    deadLetter: report.deadLetter,
+    rejectedExamples: run.examples,
+    interrupted: run.interrupted,
+  }
+}
+
+function validate(options: ReplayOptions): void {
+  if (!(PARTITION_KEY_FIELDS as readonly string[]).includes(options.partitionKey)) {
+    throw new UsageError(`--partition-key '${options.partitionKey}' is not a field of the document.`, {suggestions: [`Use one of: ${PARTITION_KEY_FIELDS.join(', ')}.`]})
+  }
+  if (options.from === 'end' && !options.follow) {
+    throw new UsageError('--from end only makes sense with --follow (it skips what the file holds now).', {suggestions: ['Add --follow, or drop --from end.']})
+  }
+  if (options.batchLines !== undefined && !(options.batchLines >= 1)) throw new UsageError('the batch size must be at least 1 line.')
+}
+
+/** The partition key of an entry, read from the field of the document the user named. */
+function keyReader(field: string): (entry: AccessLogEntry) => string | undefined {
+  switch (field) {
+    case 'host':
+      return (e) => e.host
+    case 'ident':
+      return (e) => e.ident
+    case 'authuser':
+      return (e) => e.authuser
+    case 'request':
+      return (e) => e.request
+    case 'response':
+      return (e) => String(e.status)
+    case 'referer':
+      return (e) => e.referer ?? '-'
+    case 'user-agent':
+      return (e) => e.userAgent ?? '-'
+    case 'username':
+      return (e) => e.username
+    case 'verb':
+      return (e) => verbOf(e.request)
+    default:
+      return () => undefined
+  }
+}
+
+/** The state of one replay run: counts, the batch being built, and where each file stands. */
+class ReplayRun {
+  read = 0
+  rejected = 0
+  bytesRead = 0
+  firstTime = Infinity
+  lastTime = -Infinity
+  interrupted = false
+  readonly summaries: ReplayFileSummary[] = []
+  readonly examples: RejectedLine[] = []
+  private readonly pacer: Pacer | undefined
+  private readonly keyOf: (entry: AccessLogEntry) => string | undefined
+  private readonly json: boolean
+  private readonly batchLines: number
+  private readonly bytesTotal: number | undefined
+  private batch: OutRecord[] = []
+  private stopped = false
+
+  constructor(
+    private readonly options: ReplayOptions,
+    private readonly ctx: TargetContext,
+    private readonly sink: Sink,
+    private readonly state: ReplayCheckpoint | undefined,
+    private readonly rejects: RejectsFile | undefined,
+    private readonly inputs: ReplayInput[],
+  ) {
+    this.pacer = makePacer(options.speed, ctx.clock)
+    this.keyOf = keyReader(options.partitionKey)
+    this.json = options.transform === 'json'
+    this.batchLines = options.batchLines ?? DEFAULT_BATCH_LINES
+    this.bytesTotal = inputs.every((i) => i.kind === 'file' && !i.gzip) ? inputs.reduce((n, i) => n + (i.kind === 'file' ? i.size : 0), 0) : undefined
+  }
+
+  async all(): Promise<void> {
+    for (const input of this.inputs) {
+      if (this.shouldStop()) break
+      await this.one(input)
+    }
+    this.interrupted = this.options.signal?.aborted ?? false
+  }
+
+  private shouldStop(): boolean {
+    if (this.options.signal?.aborted) return true
+    // A reader that went away (`replay … | head`) ends the run quietly.
+    return this.stopped || Boolean((this.sink as {closedByReader?: boolean}).closedByReader)
+  }
+
+  private async one(input: ReplayInput): Promise<void> {
+    if (input.kind === 'stdin') {
+      const summary = this.summary('-', 0, 'beginning')
+      await this.consume(readStreamChunks(this.ctx.stdin ?? process.stdin, undefined), summary, undefined)
+      return
+    }
+    const file = await identify(input.path)
+    const progress = await this.startingPoint(file, input)
+    const summary = this.summary(input.path, progress.line, progress.start)
+    const entry: FileProgress = {file, offset: progress.offset, line: progress.line}
+    if (this.state) {
+      this.state.files = this.state.files.filter((f) => f.file.path !== input.path)
+      this.state.files.push(entry)
+    }
+    const from = {offset: progress.offset, line: progress.line}
+    const chunks = input.gzip
+      ? readGzipChunks(file, from)
+      : readFileChunks(file, from, this.options.follow ? {clock: this.ctx.clock, signal: this.options.signal, pollMs: this.options.pollMs ?? 250, warn: this.ctx.warn} : undefined)
+    await this.consume(chunks, summary, entry)
+  }
+
+  /** Where a file starts: after its checkpointed line, at its end (`--from end`), or at its start. */
+  private async startingPoint(file: FileIdentity, input: ReplayInput & {kind: 'file'}): Promise<{offset: number; line: number; start: ReplayFileSummary['start']}> {
+    const saved = this.state?.files.find((f) => f.file.path === file.path)
+    if (saved) {
+      if (await sameFile(saved.file)) return {offset: saved.offset, line: saved.line, start: 'checkpoint'}
+      this.ctx.warn?.(`${file.path} is not the file the checkpoint saw (rotated or replaced); replaying it from its start.`)
+    }
+    if (this.options.from === 'end' && !input.gzip) return {offset: input.size, line: await countLines(file), start: 'end'}
+    return {offset: 0, line: 0, start: 'beginning'}
+  }
+
+  private summary(file: string, startedAfterLine: number, start: ReplayFileSummary['start']): ReplayFileSummary {
+    const summary: ReplayFileSummary = {file, read: 0, rejected: 0, startedAfterLine, start}
+    this.summaries.push(summary)
+    return summary
+  }
+
+  private async consume(chunks: AsyncGenerator<LineChunk>, summary: ReplayFileSummary, progress: FileProgress | undefined): Promise<void> {
+    const signal = this.options.signal
+    for await (const chunk of chunks) {
+      const text = chunk.text
+      let lineNo = chunk.firstLine
+      let s = 0
+      let sinceBatch = 0
+      while (s < text.length) {
+        const nl = text.indexOf('\n', s)
+        const next = nl === -1 ? text.length : nl + 1
+        let e = nl === -1 ? text.length : nl
+        if (e > s && text.charCodeAt(e - 1) === 13) e--
+        this.read++
+        summary.read++
+        const parsed = parseAccessLine(text, s, e)
+        if (parsed.ok) {
+          const entry = parsed.entry
+          if (this.pacer) {
+            const wait = this.pacer.delay(entry.time)
+            if (wait > 0) {
+              await this.send(chunk, s, lineNo - 1, progress)
+              sinceBatch = 0
+              await this.pacer.sleep(wait, signal)
+              if (signal?.aborted) {
+                // The line was read but not sent: the next run starts with it.
+                this.read--
+                summary.read--
+                break
+              }
+            }
+          }
+          const time = entry.time
+          if (time < this.firstTime) this.firstTime = time
+          if (time > this.lastTime) this.lastTime = time
+          this.batch.push({data: this.json ? formatAccessLogDocument(entry) : text.slice(s, e), time, partitionKey: this.keyOf(entry)})
+        } else {
+          this.reject({file: summary.file, line: lineNo, column: parsed.column, reason: parsed.reason, text: text.slice(s, e)})
+          summary.rejected++
+        }
+        s = next
+        lineNo++
+        if (++sinceBatch >= this.batchLines && s < text.length) {
+          await this.send(chunk, s, lineNo - 1, progress)
+          sinceBatch = 0
+          if (this.shouldStop()) break
+        }
+      }
+      await this.send(chunk, s, lineNo - 1, progress)
+      if (this.shouldStop()) {
+        this.stopped = true
+        // Ends the reader (closing its file) without reading further.
+        await chunks.return(undefined)
+        break
+      }
+    }
+  }
+
+  private reject(line: RejectedLine): void {
+    this.rejected++
+    if (this.examples.length < MAX_EXAMPLES) this.examples.push(line)
+    this.rejects?.add(line)
+  }
+
+  /** Sends the batch, covering the chunk up to character `upTo` (line `lastLine`), and records the position. */
+  private async send(chunk: LineChunk, upTo: number, lastLine: number, progress: FileProgress | undefined): Promise<void> {
+    const offset = upTo === chunk.text.length ? chunk.endOffset : chunk.startOffset + (chunk.singleByte ? upTo : Buffer.byteLength(chunk.text.slice(0, upTo)))
+    const advanced = progress !== undefined && (offset !== progress.offset || lastLine !== progress.line)
+    if (progress) {
+      progress.offset = offset
+      progress.line = lastLine
+    }
+    const batch = this.batch
+    this.batch = []
+    const mark = this.state && advanced ? JSON.stringify(this.state) : undefined
+    if (this.state && this.rejects) await this.rejects.flush()
+    if (batch.length > 0 || mark !== undefined) await this.sink.write(batch, mark)
+    if (this.state && advanced && this.options.checkpoint) {
+      await this.sink.flush()
+      await saveCheckpoint(this.options.checkpoint, this.state)
+    }
+    this.reportProgress(chunk, offset)
+  }
+
+  private lastProgressOffset = new Map<string, number>()
+
+  private reportProgress(chunk: LineChunk, offset: number): void {
+    const key = chunk.file?.path ?? '-'
+    const before = this.lastProgressOffset.get(key) ?? chunk.startOffset
+    if (offset > before) this.bytesRead += offset - before
+    this.lastProgressOffset.set(key, offset)
+    this.options.onProgress?.({bytesRead: this.bytesRead, bytesTotal: this.bytesTotal, read: this.read, rejected: this.rejected})
+  }
+}
+
+async function countLines(file: FileIdentity): Promise<number> {
+  let lines = 0
+  for await (const chunk of readFileChunks(file, {offset: 0, line: 0})) {
+    lines = chunk.firstLine - 1
+    for (let i = chunk.text.indexOf('\n'); i !== -1; i = chunk.text.indexOf('\n', i + 1)) lines++
+    if (!chunk.text.endsWith('\n')) lines++
+  }
+  return lines
+}
