@@ -1,0 +1,194 @@
+import {InputError, InternalError} from '../core/errors.js'
+import type {ApplicationRuntime, CompiledApplication, RowListener, RuntimeOptions, StreamInfo} from './api.js'
+import {RowError} from './compile.js'
+import type {Registry, Sink} from './operators.js'
+import type {PlanNode} from './planner.js'
+import {formatTimestamp, type Column, type Row, type SqlValue} from './types.js'
+
+/** KDA's error stream: rows that failed in a pump (division by zero, a bad CAST...). */
+export const ERROR_STREAM = 'error_stream'
+
+export interface CompiledPump {
+  name: string
+  target: string
+  /** Reads these streams. */
+  reads: string[]
+  plan: PlanNode
+  /** Maps a query output row to a row of the target stream (column list, coercions). */
+  toTarget: (row: Row) => Row
+}
+
+interface StreamState {
+  info: StreamInfo
+  subscribers: {pump: string; sink: Sink}[]
+  lastTime: number
+}
+
+const SNAPSHOT_VERSION = 1
+
+export class Application implements CompiledApplication {
+  constructor(
+    readonly streams: readonly StreamInfo[],
+    private readonly pumps: CompiledPump[],
+    private readonly explainText: string,
+  ) {}
+
+  explain(): string {
+    return this.explainText
+  }
+
+  createRuntime(options: RuntimeOptions): ApplicationRuntime {
+    return new Runtime(this.streams, this.pumps, options)
+  }
+}
+
+class Runtime implements ApplicationRuntime {
+  private readonly streams = new Map<string, StreamState>()
+  /** Streams in dependency order: a stream comes after every stream its pumps read. */
+  private readonly order: StreamState[]
+  private readonly registry: Registry = []
+  private readonly onRow: RowListener
+  private time = -Infinity
+  private ended = false
+
+  constructor(infos: readonly StreamInfo[], pumps: CompiledPump[], options: RuntimeOptions) {
+    this.onRow = options.onRow
+    for (const info of infos) this.streams.set(info.name, {info, subscribers: [], lastTime: -Infinity})
+    for (const pump of pumps) {
+      const target = this.streams.get(pump.target)
+      if (!target) throw new InternalError(`pump ${pump.name} writes to unknown stream ${pump.target}`)
+      const insert: Sink = {
+        row: (r, t) => this.emit(target, pump.toTarget(r), t),
+        time: () => {},
+      }
+      pump.plan.build(insert, {
+        registry: this.registry,
+        subscribe: (stream, sink) => {
+          const s = this.streams.get(stream)
+          if (!s) throw new InternalError(`pump ${pump.name} reads unknown stream ${stream}`)
+          s.subscribers.push({pump: pump.name, sink})
+        },
+      })
+    }
+    this.order = dependencyOrder(infos, pumps).map((n) => this.streams.get(n)!)
+    if (options.restore !== undefined) this.restore(options.restore)
+  }
+
+  private emit(stream: StreamState, row: Row, t: number): void {
+    if (t < stream.lastTime) t = stream.lastTime
+    stream.lastTime = t
+    this.onRow(stream.info.name, row, t)
+    const subs = stream.subscribers
+    for (let i = 0; i < subs.length; i++) this.deliver(subs[i].pump, subs[i].sink, row, t)
+  }
+
+  private deliver(pump: string, sink: Sink, row: Row, t: number): void {
+    try {
+      sink.row(row, t)
+    } catch (error) {
+      if (!(error instanceof RowError)) throw error
+      this.onRow(ERROR_STREAM, errorRow(error.message, row, t, pump), t)
+    }
+  }
+
+  push(stream: string, row: Row, rowtime: number): void {
+    const s = this.streams.get(stream)
+    if (!s || !s.info.isSource) {
+      const sources = [...this.streams.values()].filter((x) => x.info.isSource).map((x) => x.info.name)
+      throw new InputError(`${stream} is not a source stream of this application`, {suggestions: [`source streams: ${sources.join(', ') || '(none)'}`]})
+    }
+    if (this.ended) throw new InputError('the input has ended; no rows can follow end()')
+    let t = rowtime
+    if (t < s.lastTime) t = s.lastTime
+    s.lastTime = t
+    const subs = s.subscribers
+    for (let i = 0; i < subs.length; i++) this.deliver(subs[i].pump, subs[i].sink, row, t)
+    if (t > this.time) this.advance(t)
+  }
+
+  advanceTime(time: number): void {
+    if (this.ended || !(time > this.time)) return
+    for (const s of this.streams.values()) if (s.info.isSource && s.lastTime < time) s.lastTime = time
+    this.advance(time)
+  }
+
+  private advance(t: number): void {
+    this.time = t
+    for (const s of this.order) {
+      const subs = s.subscribers
+      for (let i = 0; i < subs.length; i++) {
+        try {
+          subs[i].sink.time(t)
+        } catch (error) {
+          if (!(error instanceof RowError)) throw error
+          this.onRow(ERROR_STREAM, errorRow(error.message, [], t === Infinity ? this.lastFinite() : t, subs[i].pump), t === Infinity ? this.lastFinite() : t)
+        }
+      }
+    }
+  }
+
+  private lastFinite(): number {
+    return Math.max(0, ...[...this.streams.values()].map((s) => (Number.isFinite(s.lastTime) ? s.lastTime : 0)))
+  }
+
+  end(): void {
+    if (this.ended) return
+    this.advance(Infinity)
+    this.ended = true
+  }
+
+  snapshot(): unknown {
+    return {
+      version: SNAPSHOT_VERSION,
+      time: Number.isFinite(this.time) ? this.time : null,
+      streams: Object.fromEntries([...this.streams.values()].map((s) => [s.info.name, Number.isFinite(s.lastTime) ? s.lastTime : null])),
+      operators: this.registry.map((op) => op.snapshot()),
+    }
+  }
+
+  private restore(state: unknown): void {
+    const s = state as {version?: number; time: number | null; streams: Record<string, number | null>; operators: unknown[]}
+    if (!s || s.version !== SNAPSHOT_VERSION || !Array.isArray(s.operators) || s.operators.length !== this.registry.length) {
+      throw new InputError('the saved state does not belong to this version of the application', {
+        suggestions: ['start the application without its saved state (its windows start empty)'],
+      })
+    }
+    this.time = s.time ?? -Infinity
+    for (const [name, t] of Object.entries(s.streams)) {
+      const st = this.streams.get(name)
+      if (st) st.lastTime = t ?? -Infinity
+    }
+    this.registry.forEach((op, i) => op.restore(s.operators[i]))
+  }
+}
+
+function dependencyOrder(infos: readonly StreamInfo[], pumps: CompiledPump[]): string[] {
+  const order: string[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (name: string) => {
+    if (state.get(name)) return
+    state.set(name, 'visiting')
+    for (const p of pumps) if (p.target === name) for (const r of p.reads) visit(r)
+    state.set(name, 'done')
+    order.push(name)
+  }
+  for (const i of infos) visit(i.name)
+  return order
+}
+
+export const ERROR_STREAM_COLUMNS: Column[] = [
+  {name: 'ERROR_TIME', type: {name: 'TIMESTAMP'}},
+  {name: 'ERROR_LEVEL', type: {name: 'VARCHAR', length: 10}},
+  {name: 'ERROR_NAME', type: {name: 'VARCHAR', length: 32}},
+  {name: 'MESSAGE', type: {name: 'VARCHAR', length: 4096}},
+  {name: 'DATA_ROWTIME', type: {name: 'TIMESTAMP'}},
+  {name: 'DATA_ROW', type: {name: 'VARCHAR', length: 49152}},
+  {name: 'PUMP_NAME', type: {name: 'VARCHAR', length: 128}},
+]
+
+function errorRow(message: string, row: Row, t: number, pump: string): SqlValue[] {
+  const text = JSON.stringify(row.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)))
+  return [t, 'ERROR', 'SQL_ERROR', message, t, Buffer.from(text, 'utf8').toString('hex'), pump]
+}
+
+export const describeTime = formatTimestamp
