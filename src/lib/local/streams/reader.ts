@@ -63,8 +63,9 @@ export class LocalStreamReader {
       }
       let readSize = FIRST_READ
       while (!signal?.aborted) {
+        if (this.fd === undefined && existsSync(join(this.dir, this.segment))) this.fd = openSync(join(this.dir, this.segment), 'r')
         const buf = Buffer.allocUnsafe(readSize)
-        const n = readFully(this.fd!, buf, this.offset)
+        const n = this.fd === undefined ? 0 : readFully(this.fd, buf, this.offset)
         if (n > 0) {
           const {records, end, sealed} = parseCommitted(buf.subarray(0, n))
           if (end === 0 && n === readSize && readSize < MAX_READ) {
@@ -158,7 +159,7 @@ export class LocalStreamReader {
     this.offset = offset
     const path = join(this.dir, name)
     // The first writer creates the first segment; until then there is nothing to read.
-    this.fd = existsSync(path) ? openSync(path, 'r') : openSync(path, 'a+')
+    this.fd = existsSync(path) ? openSync(path, 'r') : undefined
   }
 
   private async openNext(name: string, follow: boolean, signal: AbortSignal | undefined): Promise<boolean> {
