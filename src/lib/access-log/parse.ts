@@ -197,6 +197,7 @@ function nextBackslash(text: string, from: number): number {
 
 // Characters JSON must escape, besides quotes: backslash, controls (a line holds no newline), and
 // surrogates (lone ones must be escaped; pairs are rare in logs and take the escaping path too).
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const SPECIAL = /[\\\u0000-\u0009\u000b-\u001f\ud800-\udfff]/g
 let specialText = ''
 let specialFrom = 0
