@@ -3,6 +3,7 @@
 //   npm run build && node bench/streams.mjs            (RECORDS=2000000 BATCH=5000 SHARDS=1)
 import {closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
+import {performance} from 'node:perf_hooks'
 import {join} from 'node:path'
 import {openSink, openSource} from '../dist/lib/targets/index.js'
 import {createStream} from '../dist/lib/local/streams/index.js'
