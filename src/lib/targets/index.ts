@@ -36,6 +36,8 @@ export async function openSource(spec: TargetSpec, ctx: TargetContext, options: 
       return (await import('./local.js')).openLocalSource(spec.name, ctx, options)
     case 'kinesis':
       return (await import('./kinesis.js')).openKinesisSource(spec, ctx, options)
+    case 'lake':
+      return (await import('./lake.js')).openLakeSource(spec.table, ctx, options)
     default:
       throw new NotSupportedError(`reading from ${formatTarget(spec)} is not available yet.`)
   }

@@ -44,3 +44,5 @@ export async function openLakeSink(table: string, ctx: TargetContext, options: S
 function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64)
 }
+
+export {openLakeSource} from '../lake/source.js'
