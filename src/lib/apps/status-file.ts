@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs'
 import type {Workspace} from '../local/workspace.js'
 import {readJsonFile, writeFileAtomic} from './files.js'
 import {appPaths} from './registry.js'
@@ -27,13 +28,21 @@ export async function writeStatus(ws: Workspace, name: string, status: WorkerSta
   await writeFileAtomic(appPaths(ws, name).status, JSON.stringify(status, null, 2) + '\n')
 }
 
-/** True when a process with this pid exists (signal 0 checks without sending anything). */
+/**
+ * True when a process with this pid runs (signal 0 checks without sending anything). A killed
+ * worker can linger as a zombie until its new parent reaps it; on Linux /proc tells those apart.
+ */
 export function isAlive(pid: number | undefined): boolean {
   if (!pid) return false
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return !/^\d+ \(.*\) [ZX]/s.test(stat)
+  } catch {
+    return true
   }
 }
