@@ -10,20 +10,13 @@ import {parseTarget, TARGET_SYNTAX} from '../lib/targets/index.js'
 export type {GenerateResult}
 
 export default class Generate extends BaseCommand {
-  static override description = `Visitors come back with the same address, browser and device; their sessions are a few clicks
-seconds apart through browse → product → cart → checkout, and a visitor's next session starts minutes later.
+  static override description = `Visitors come back with the same address, browser and device. Their sessions are a few clicks, seconds apart, along browse → product → cart → checkout; a visitor's next session starts minutes later.
 
-Profiles (from the workshops): unicorn-shop (Apache combined log with the cookie field; default for
---format apache), lab (default for --format json), beverage, ads (click-through rate with --ctr and
---anomaly-at spikes). --template FILE renders a Kinesis Data Generator template instead.
+Profiles come from the workshops: unicorn-shop (Apache combined log with the cookie field; the default for --format apache), lab (the default for --format json), beverage, and ads (a click-through rate set by --ctr, with --anomaly-at spikes). --template FILE renders a Kinesis Data Generator template instead.
 
-Time: without --rate, --start, --speed or --seed, records are made as fast as possible and carry the
-current time. --rate N paces output at N records per second against the clock (no drift). --start
-runs a simulated clock from that time (with a daily traffic curve), as fast as possible unless
---speed says otherwise. --seed makes the output byte-identical run after run; without --start or a
-pace, a seeded clock starts at 2026-01-01T00:00:00Z.
+Time: without --rate, --start, --speed or --seed, records are made as fast as possible and carry the current time. --rate N paces output at N records per second against the clock, without drift. --start runs a simulated clock from that time, with a daily traffic curve, as fast as possible unless --speed says otherwise. --seed makes the output byte-identical from run to run; without --start or a pace, a seeded clock starts at 2026-01-01T00:00:00Z.
 
-Records go to stdout, or --to ${TARGET_SYNTAX}. A summary goes to stderr when stdout is free.`
+Records go to stdout, or to --to ${TARGET_SYNTAX}. A summary goes to stderr when stdout is not carrying the records.`
 
   static override examples = [
     {description: 'A thousand Apache log lines of the unicorn shop', command: '<%= config.bin %> <%= command.id %> --count 1000'},
