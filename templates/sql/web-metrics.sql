@@ -7,8 +7,11 @@
 --   {"host":"10.0.0.12","ident":"-","authuser":"-","datetime":"25/Mar/2018:15:25:37 +0000","request":"POST /beacon HTTP/1.1",
 --    "response":"200","bytes":"52","referrer":"referer_3","agent":"python_manual_agent_9","event":"click","clientid":"user42",
 --    "page":"page_17.html","custom_metric_name":"-","custom_metric_int_value":"-","custom_metric_float_value":"-","custom_metric_string_value":"-"}
---   Schema (NamePrefix WASA) in web-metrics.schema.json. As on KDA, a "-" in custom_metric_int_value
---   cannot become an INTEGER: such records go to error_stream.
+--   Schema (NamePrefix WASA) in web-metrics.schema.json. Changed from the workshop's schema:
+--   custom_metric_int_value and custom_metric_float_value are VARCHAR(16), not INTEGER / DOUBLE.
+--   Apache writes "-" for an absent header, and "-" cannot become a number: with the workshop's
+--   types (as on KDA) every beacon without that custom metric would go to error_stream. These
+--   pumps never read the two columns; module 4's AVG needs INTEGER (and its records).
 -- Run:   clickstream app run templates/sql/web-metrics.sql --from file:beacons.ndjson
 
 CREATE STREAM "DESTINATION_SQL_STREAM"(
