@@ -1,5 +1,5 @@
 SELECT
-  device_id,
+  device_id AS device_id,
   count(*) AS sessions,
   sum(duration_sec) AS duration_sec,
   sum(events) AS events,

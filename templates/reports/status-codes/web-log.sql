@@ -1,5 +1,5 @@
 SELECT
-  response,
+  response AS response,
   count(*) AS requests,
   round(100 * CAST(count(*) AS DOUBLE) / sum(count(*)) OVER (), 2) AS share_pct
 FROM {{table}}

@@ -9,7 +9,7 @@ import {crawlLocal} from '../../../src/lib/lake/crawl.js'
 import type {Workspace} from '../../../src/lib/local/workspace.js'
 import {listReportDefinitions, runReport, type ReportOptions} from '../../../src/lib/reports/run.js'
 import {runQuery} from '../../../src/lib/reports/query.js'
-import {fixtureDocuments, fixtureWorkspace} from '../lake/fixture-lake.js'
+import {deliver, fixtureDocuments, fixtureWorkspace} from '../lake/fixture-lake.js'
 
 const clock = new ManualClock(Date.UTC(2015, 4, 19, 12))
 let workspace: Workspace
@@ -183,6 +183,23 @@ describe('reports on the local catalog', () => {
 
   it('names the columns a report needs when the table has none of its kinds', async () => {
     await expect(report('status-codes', {table: 'sessions'})).rejects.toThrow(/report status-codes needs a table with the columns of web-log \(@timestamp, response\)/)
+  })
+
+  it('gives the same columns and rows for a KDA output table, whose keys are upper case', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clickstream-kda-'))
+    try {
+      const kda = await fixtureWorkspace(dir, [])
+      const upper = sessions.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k.toUpperCase(), v])))
+      await deliver(kda, 'sessions', upper, (d) => Date.parse(`${d.TIMEAGG.replace(' ', 'T')}Z`))
+      await crawlLocal({workspace: kda, clock})
+      for (const name of ['daily', 'durations', 'navigation', 'devices']) {
+        const fromKda = await runReport({name, table: 'sessions', engine: 'local', workspace: kda, clock, aws: {}})
+        const expected = await report(name, {table: 'sessions'})
+        expect({columns: fromKda.columns.map((c) => c.name), rows: fromKda.rows}).toEqual({columns: expected.columns.map((c) => c.name), rows: expected.rows})
+      }
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 
   it('lists every report with a description', async () => {
