@@ -3,6 +3,7 @@ import {LiveTable} from '../../../src/lib/apps/tail-view.js'
 import {RateMeter} from '../../../src/lib/apps/tail.js'
 import {ManualClock} from '../../../src/lib/core/clock.js'
 
+// eslint-disable-next-line no-control-regex -- terminal escapes are what this strips
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
 
 describe('LiveTable (sessions tail in a terminal)', () => {
