@@ -193,7 +193,10 @@ export function typedValue(text: string | undefined, type: string): unknown {
 function athenaError(error: unknown, doing: string): Error {
   const name = (error as {name?: string}).name ?? ''
   const message = (error as Error).message ?? String(error)
-  if (name === 'InvalidRequestException') return new InputError(`Athena refused the query: ${message}`, {cause: error})
+  if (name === 'InvalidRequestException') {
+    const suggestions = /output location/i.test(message) ? ['Name where Athena writes results: --output-location s3://my-bucket/athena-results/ (or use a workgroup that sets one).'] : []
+    return new InputError(`Athena refused the query: ${message}`, {cause: error, suggestions})
+  }
   if (name === 'ResourceNotFoundException' || name === 'MetadataException') return new NotFoundError(`Athena: ${message}`, {cause: error})
   return new ExternalServiceError('Athena', `${doing} failed: ${message}`, {cause: error})
 }

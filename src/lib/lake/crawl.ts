@@ -76,7 +76,15 @@ export async function crawlLocal(options: LocalCrawlOptions): Promise<LocalCrawl
     const before = new Map((await catalogTables(db)).map((t) => [t.name, t]))
     const tables: CrawledTable[] = []
     for (const files of found) {
-      const dataColumns = await inferColumns(db, files)
+      let dataColumns: DuckColumn[]
+      try {
+        dataColumns = await inferColumns(db, files)
+      } catch (error) {
+        // One unreadable file (hand-edited, cut short) should not stop the other tables.
+        skipped.push({name: files.name, reason: `its files cannot be read: ${(error as Error).message.split('\n')[0]}`})
+        before.delete(files.name)
+        continue
+      }
       const columns = [...dataColumns.filter((c) => !PARTITION_COLUMNS.includes(c.name as never)), ...PARTITION_COLUMNS.map((name) => ({name, type: 'VARCHAR'}))]
       const formats = [...files.byFormat.keys()].sort()
       const previous = before.get(files.name)

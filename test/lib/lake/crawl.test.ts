@@ -105,6 +105,15 @@ describe('crawl (local)', () => {
     expect(await count(workspace, `SELECT partition_0, partition_1, partition_2, partition_3 FROM events WHERE user_id = 1 AND client_event = 'beer_cart'`)).toEqual([['2021', '03', '01', '10']])
   })
 
+  it('skips a table whose files cannot be read, naming the problem, and crawls the others', async () => {
+    const workspace = await fixtureWorkspace(await tempDir(), ['web', 'sessions'])
+    await mkdir(join(workspace.lake, 'sessions', '2021', '02', '26', '17'), {recursive: true})
+    await writeFile(join(workspace.lake, 'sessions', '2021', '02', '26', '17', 'hand-edited.json'), '{"session_id": "a",\n')
+    const result = await crawlLocal({workspace, clock})
+    expect(result.tables.map((t) => [t.name, t.action])).toEqual([['web', 'created']])
+    expect(result.skipped).toEqual([{name: 'sessions', reason: expect.stringMatching(/^its files cannot be read: .*JSON/)}])
+  })
+
   it('finds no tables in an empty lake', async () => {
     const workspace = await fixtureWorkspace(await tempDir(), [])
     const result = await crawlLocal({workspace, clock})
