@@ -5,6 +5,8 @@ import {InputError, UsageError} from '../core/errors.js'
 import type {TargetSpec} from '../targets/spec.js'
 import {destinationArn, parseRoleArn, streamArn, type KdaDestination} from './arns.js'
 import {openKdaApi, type KdaApi} from './client.js'
+import {parseScript} from '../sql/parser.js'
+import {streamsRead} from '../flink/queries.js'
 import {normalizeInputSchema} from './schema.js'
 import {applicationStatus, type KdaApplicationStatus} from './status.js'
 
@@ -81,10 +83,10 @@ function validate(options: KdaDeployOptions): void {
   }
 }
 
-function sourceInput(source: KdaDestination, roleArn: string, schema: SourceSchema): Input {
+function sourceInput(source: KdaDestination, roleArn: string, schema: SourceSchema, namePrefix: string): Input {
   const reference = {ResourceARN: source.arn, RoleARN: roleArn}
   return {
-    NamePrefix: KDA_INPUT_NAME_PREFIX,
+    NamePrefix: namePrefix,
     InputSchema: schema,
     ...(source.kind === 'kinesis' ? {KinesisStreamsInput: reference} : {KinesisFirehoseInput: reference}),
   }
@@ -116,11 +118,11 @@ function outputUpdate(outputId: string, output: ResolvedOutput, roleArn: string)
   }
 }
 
-function inputUpdate(inputId: string, source: KdaDestination, roleArn: string, schema: SourceSchema): InputUpdate {
+function inputUpdate(inputId: string, source: KdaDestination, roleArn: string, schema: SourceSchema, namePrefix: string): InputUpdate {
   const reference = {ResourceARNUpdate: source.arn, RoleARNUpdate: roleArn}
   return {
     InputId: inputId,
-    NamePrefixUpdate: KDA_INPUT_NAME_PREFIX,
+    NamePrefixUpdate: namePrefix,
     InputSchemaUpdate: {
       RecordFormatUpdate: schema.RecordFormat,
       RecordEncodingUpdate: schema.RecordEncoding,
@@ -135,15 +137,35 @@ async function inputSchema(
   options: KdaDeployOptions,
   source: KdaDestination,
   existing: ApplicationDetail | undefined,
-): Promise<{schema: SourceSchema; from: KdaDeployResult['schemaSource']}> {
-  if (options.schema !== undefined) return {schema: normalizeInputSchema(options.schema, options.schemaFile), from: 'file'}
+): Promise<{schema: SourceSchema; namePrefix?: string; from: KdaDeployResult['schemaSource']}> {
+  if (options.schema !== undefined) return {...normalizeInputSchema(options.schema, options.schemaFile), from: 'file'}
   // A deployed schema may carry the user's edits (a widened VARCHAR, a TIMESTAMP): keep it.
   const deployed = existing?.InputDescriptions?.[0]?.InputSchema
-  if (deployed?.RecordColumns?.length) return {schema: normalizeInputSchema(deployed, 'deployed schema'), from: 'existing'}
+  if (deployed?.RecordColumns?.length) return {...normalizeInputSchema(deployed), from: 'existing'}
   // Firehose delivery streams can only be sampled from NOW; Kinesis streams from what they hold.
   const position = source.kind === 'firehose' ? 'NOW' : 'TRIM_HORIZON'
   const discovered = await api.discoverSchema({resourceArn: source.arn, roleArn: options.roleArn, position})
-  return {schema: normalizeInputSchema(discovered, 'discovered schema'), from: 'discovered'}
+  return {...normalizeInputSchema(discovered), from: 'discovered'}
+}
+
+/**
+ * The input's NamePrefix: the schema file's, else the one the SQL reads (`WASA_001` → `WASA`, as
+ * the web-analytics workshop names it), else KDA's console default SOURCE_SQL_STREAM.
+ */
+function inputNamePrefix(sql: string, fromSchema: string | undefined): string {
+  if (fromSchema) return fromSchema
+  try {
+    const script = parseScript(sql)
+    const created = new Set(script.statements.flatMap((s) => (s.type === 'createStream' ? [s.name] : [])))
+    for (const statement of script.statements) {
+      if (statement.type !== 'createPump') continue
+      const source = streamsRead(statement.query).find((name) => !created.has(name) && /_001$/.test(name))
+      if (source) return source.slice(0, -'_001'.length)
+    }
+  } catch {
+    // SQL this parser cannot read is KDA's to judge (CreateApplication reports it); keep the default.
+  }
+  return KDA_INPUT_NAME_PREFIX
 }
 
 /**
@@ -165,15 +187,16 @@ export async function deployKdaApplication(options: KdaDeployOptions): Promise<K
   }))
 
   const existing = await api.find(options.name)
-  const {schema, from} = await inputSchema(api, options, source, existing)
-  const input = {source, namePrefix: KDA_INPUT_NAME_PREFIX, columns: schema.RecordColumns?.length ?? 0, format: schema.RecordFormat?.RecordFormatType ?? 'JSON'}
+  const {schema, from, namePrefix: schemaPrefix} = await inputSchema(api, options, source, existing)
+  const namePrefix = inputNamePrefix(options.sql, schemaPrefix)
+  const input = {source, namePrefix, columns: schema.RecordColumns?.length ?? 0, format: schema.RecordFormat?.RecordFormatType ?? 'JSON'}
 
   if (!existing) {
     await api.create({
       name: options.name,
       description: 'Deployed by clickstream app deploy',
       code: options.sql,
-      inputs: [sourceInput(source, role.roleArn, schema)],
+      inputs: [sourceInput(source, role.roleArn, schema, namePrefix)],
       outputs: outputs.map((o) => destinationOutput(o, role.roleArn)),
     })
     const detail = await api.describe(options.name)
@@ -190,7 +213,7 @@ export async function deployKdaApplication(options: KdaDeployOptions): Promise<K
     }
   }
 
-  const detail = await updateApplication(api, existing, options.name, options.sql, role.roleArn, source, schema, outputs)
+  const detail = await updateApplication(api, existing, options.name, options.sql, role.roleArn, source, schema, namePrefix, outputs)
   const before = new Set((existing.OutputDescriptions ?? []).map((o) => o.Name))
   const wanted = new Set(outputs.map((o) => o.stream))
   return {
@@ -214,6 +237,7 @@ async function updateApplication(
   roleArn: string,
   source: KdaDestination,
   schema: SourceSchema,
+  namePrefix: string,
   outputs: ResolvedOutput[],
 ): Promise<ApplicationDetail> {
   const currentInput = existing.InputDescriptions?.[0]
@@ -232,12 +256,12 @@ async function updateApplication(
 
   await api.update(name, existing.ApplicationVersionId ?? 0, {
     ApplicationCodeUpdate: sql,
-    ...(currentInput?.InputId ? {InputUpdates: [inputUpdate(currentInput.InputId, source, roleArn, schema)]} : {}),
+    ...(currentInput?.InputId ? {InputUpdates: [inputUpdate(currentInput.InputId, source, roleArn, schema, namePrefix)]} : {}),
     ...(updates.length > 0 ? {OutputUpdates: updates} : {}),
   })
   // Each later call needs the version the previous change produced.
   const version = async () => (await api.describe(name)).ApplicationVersionId ?? 0
-  if (!currentInput?.InputId) await api.addInput(name, await version(), sourceInput(source, roleArn, schema))
+  if (!currentInput?.InputId) await api.addInput(name, await version(), sourceInput(source, roleArn, schema, namePrefix))
   // Removals before additions: the application never holds more than KDA's three outputs.
   for (const removal of removals) await api.deleteOutput(name, await version(), removal.OutputId!)
   for (const addition of additions) await api.addOutput(name, await version(), destinationOutput(addition, roleArn))

@@ -128,6 +128,18 @@ describe('deployKdaApplication: a new application', () => {
     expect(input.KinesisStreamsInput).toBeUndefined()
   })
 
+  it.each([
+    ['the stream the SQL reads', `CREATE STREAM "OUT" (n BIGINT);\nCREATE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM COUNT(*) FROM "WASA_001" GROUP BY STEP("WASA_001".ROWTIME BY INTERVAL '10' SECOND);`, SCHEMA, 'WASA'],
+    ["the schema file's NamePrefix", SQL, {NamePrefix: 'CLICKS', ...SCHEMA}, 'CLICKS'],
+    ["KDA's default", SQL, SCHEMA, 'SOURCE_SQL_STREAM'],
+  ])('takes the input NamePrefix from %s', async (_case, sql, schema, prefix) => {
+    kda.on(DescribeApplicationCommand).rejectsOnce(notFound()).resolves({ApplicationDetail: detail()})
+    kda.on(CreateApplicationCommand).resolves({})
+    const result = await deployKdaApplication(options({sql, schema}))
+    expect(kda.commandCalls(CreateApplicationCommand)[0].args[0].input.Inputs![0].NamePrefix).toBe(prefix)
+    expect(result.input.namePrefix).toBe(prefix)
+  })
+
   it('discovers the schema from the live stream when none is given', async () => {
     kda.on(DescribeApplicationCommand).rejectsOnce(notFound()).resolves({ApplicationDetail: detail()})
     kda.on(DiscoverInputSchemaCommand).resolves({InputSchema: SCHEMA as never})
