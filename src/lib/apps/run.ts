@@ -90,6 +90,8 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
       signal: options.signal,
       finite,
       heartbeatMs: options.heartbeatMs,
+      // `app run ... | head`: once every output's reader is gone, there is no one to run for.
+      shouldStop: () => routes.every((r) => (r.sink as {closedByReader?: boolean}).closedByReader === true),
     })
     const reports: DeliveryReport[] = []
     for (const sink of sinks.splice(0)) reports.push(await sink.close())

@@ -71,6 +71,8 @@ export interface ApplicationRunOptions {
   checkpointEveryMs?: number
   /** After every batch or heartbeat (for status files and progress). */
   onProgress?: (counters: RunCounters) => void
+  /** Checked after every batch: true ends the run early (e.g. every reader went away). */
+  shouldStop?: () => boolean
 }
 
 export interface ApplicationRunReport {
@@ -101,6 +103,8 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
   for (const r of options.routes) counters.rowsOut[r.stream] ??= 0
   const pending = new Map<string, OutRecord[]>()
   const marks = new Map<string, number>()
+  // Nothing read and nothing emitted since the last checkpoint: an idle worker writes none.
+  let changed = false
 
   const emit = (stream: string, row: Row, rowtime: number) => {
     const route = routes.get(stream)
@@ -112,6 +116,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     if (!list) pending.set(stream, (list = []))
     list.push({data, time: rowtime})
     marks.set(stream, seq)
+    changed = true
   }
 
   const runtime: ApplicationRuntime = options.app.createRuntime({onRow: emit, restore: options.restore})
@@ -133,8 +138,9 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
 
   let lastCheckpointAt = clock.now()
   const checkpoint = async (force: boolean) => {
-    if (!options.onCheckpoint) return
+    if (!options.onCheckpoint || (!changed && !force)) return
     if (!force && clock.now() - lastCheckpointAt < (options.checkpointEveryMs ?? 1000)) return
+    changed = false
     for (const r of options.routes) await r.sink.flush()
     await options.onCheckpoint({input: options.position?.(), state: runtime.snapshot(), counters})
     lastCheckpointAt = clock.now()
@@ -142,6 +148,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
 
   let lastRowWall = clock.now()
   const processBatch = (batch: InRecord[]) => {
+    changed = true
     for (const record of batch) {
       counters.recordsIn++
       counters.lastArrival = record.arrival
@@ -205,6 +212,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
       await deliver()
       options.onProgress?.(counters)
       await checkpoint(false)
+      if (options.shouldStop?.()) break
     }
     if (ended && options.finite) runtime.end()
     await deliver()
