@@ -1,12 +1,14 @@
-import {formatAccessLogDocument, parseAccessLine, verbOf, type AccessLogEntry} from '../access-log/index.js'
+import {formatAccessLogDocument, parseAccessLine, type AccessLogEntry} from '../access-log/index.js'
 import {UsageError} from '../core/errors.js'
 import type {Speed} from '../core/units.js'
 import {formatTarget, openSink, type OutRecord, type Sink, type TargetContext, type TargetSpec} from '../targets/index.js'
 import {loadCheckpoint, newCheckpoint, parseCheckpoint, saveCheckpoint, type FileProgress, type ReplayCheckpoint} from './checkpoint.js'
+import {keyReader, type ChunkWork} from './chunk-work.js'
 import {expandInputs, type ReplayInput} from './inputs.js'
 import {makePacer, type Pacer} from './pacer.js'
 import {identify, readFileChunks, readGzipChunks, readStreamChunks, sameFile, type FileIdentity, type LineChunk} from './reader.js'
 import {RejectsFile, type RejectedLine} from './rejects.js'
+import type {ParsePool} from './worker-pool.js'
 
 export type ReplayTransform = 'raw' | 'json'
 
@@ -36,6 +38,11 @@ export interface ReplayOptions {
   batchLines?: number
   /** How often `--follow` looks for new lines. */
   pollMs?: number
+  /**
+   * Parsing threads for a full-speed replay that does not follow (0: parse on the main thread).
+   * With workers a batch is one read chunk (256 KiB) and `batchLines` does not apply.
+   */
+  workers?: number
   signal?: AbortSignal
   onProgress?: (progress: ReplayProgress) => void
 }
@@ -126,7 +133,9 @@ export async function replay(options: ReplayOptions, ctx: TargetContext): Promis
   const clock = ctx.clock
   const started = clock.now()
   const rejectsFile = options.errors ? await RejectsFile.open(options.errors, resuming) : undefined
-  const run = new ReplayRun(options, ctx, sink, state, rejectsFile, inputs)
+  const usePool = (options.workers ?? 0) > 0 && options.speed === 'max' && !options.follow
+  const pool = usePool ? new (await import('./worker-pool.js')).ParsePool(options.workers ?? 0) : undefined
+  const run = new ReplayRun(options, ctx, sink, state, rejectsFile, inputs, pool)
   let report
   try {
     if (state && sink.lastMark) {
@@ -137,6 +146,7 @@ export async function replay(options: ReplayOptions, ctx: TargetContext): Promis
     }
     await run.all()
   } finally {
+    await pool?.close()
     report = await sink.close()
     await rejectsFile?.close()
   }
@@ -176,32 +186,6 @@ function validate(options: ReplayOptions): void {
   if (options.batchLines !== undefined && !(options.batchLines >= 1)) throw new UsageError('the batch size must be at least 1 line.')
 }
 
-/** The partition key of an entry, read from the field of the document the user named. */
-function keyReader(field: string): (entry: AccessLogEntry) => string | undefined {
-  switch (field) {
-    case 'host':
-      return (e) => e.host
-    case 'ident':
-      return (e) => e.ident
-    case 'authuser':
-      return (e) => e.authuser
-    case 'request':
-      return (e) => e.request
-    case 'response':
-      return (e) => String(e.status)
-    case 'referer':
-      return (e) => e.referer ?? '-'
-    case 'user-agent':
-      return (e) => e.userAgent ?? '-'
-    case 'username':
-      return (e) => e.username
-    case 'verb':
-      return (e) => verbOf(e.request)
-    default:
-      return () => undefined
-  }
-}
-
 /** The state of one replay run: counts, the batch being built, and where each file stands. */
 class ReplayRun {
   read = 0
@@ -213,7 +197,7 @@ class ReplayRun {
   readonly summaries: ReplayFileSummary[] = []
   readonly examples: RejectedLine[] = []
   private readonly pacer: Pacer | undefined
-  private readonly keyOf: (entry: AccessLogEntry) => string | undefined
+  private readonly keyOf: ((entry: AccessLogEntry) => string | undefined) | undefined
   private readonly json: boolean
   private readonly batchLines: number
   private readonly bytesTotal: number | undefined
@@ -227,6 +211,7 @@ class ReplayRun {
     private readonly state: ReplayCheckpoint | undefined,
     private readonly rejects: RejectsFile | undefined,
     private readonly inputs: ReplayInput[],
+    private readonly pool: ParsePool | undefined,
   ) {
     this.pacer = makePacer(options.speed, ctx.clock)
     this.keyOf = keyReader(options.partitionKey)
@@ -288,6 +273,7 @@ class ReplayRun {
   }
 
   private async consume(chunks: AsyncGenerator<LineChunk>, summary: ReplayFileSummary, progress: FileProgress | undefined): Promise<void> {
+    if (this.pool) return this.consumeInPool(this.pool, chunks, summary, progress)
     const signal = this.options.signal
     for await (const chunk of chunks) {
       const text = chunk.text
@@ -321,7 +307,7 @@ class ReplayRun {
           const time = entry.time
           if (time < this.firstTime) this.firstTime = time
           if (time > this.lastTime) this.lastTime = time
-          this.batch.push({data: this.json ? formatAccessLogDocument(entry) : text.slice(s, e), time, partitionKey: this.keyOf(entry)})
+          this.batch.push({data: this.json ? formatAccessLogDocument(entry) : text.slice(s, e), time, partitionKey: this.keyOf?.(entry)})
         } else {
           this.reject({file: summary.file, line: lineNo, column: parsed.column, reason: parsed.reason, text: text.slice(s, e)})
           summary.rejected++
@@ -341,6 +327,57 @@ class ReplayRun {
         await chunks.return(undefined)
         break
       }
+    }
+  }
+
+  /** Full speed with parsing threads: chunks are parsed ahead while earlier ones are sent, in order. */
+  private async consumeInPool(pool: ParsePool, chunks: AsyncGenerator<LineChunk>, summary: ReplayFileSummary, progress: FileProgress | undefined): Promise<void> {
+    const inFlight: Array<{chunk: LineChunk; work: Promise<ChunkWork>}> = []
+    const depth = pool.size * 2
+    const keyField = this.options.partitionKey
+    const deliver = async (item: {chunk: LineChunk; work: Promise<ChunkWork>}) => {
+      const {chunk} = item
+      const work = await item.work
+      const {out, bounds, times, keys, rejects} = work
+      const text = chunk.text
+      const batch: OutRecord[] = new Array(times.length)
+      let start = 0
+      for (let i = 0; i < times.length; i++) {
+        const time = times[i]
+        if (time < this.firstTime) this.firstTime = time
+        if (time > this.lastTime) this.lastTime = time
+        let data: string
+        if (this.json) {
+          data = out.slice(start, bounds[i] - 1)
+          start = bounds[i]
+        } else {
+          data = text.slice(bounds[2 * i], bounds[2 * i + 1])
+        }
+        batch[i] = {data, time, partitionKey: keys?.[i]}
+      }
+      if (rejects.length > 0) {
+        const lineTexts = text.split('\n')
+        for (const r of rejects) {
+          this.reject({file: summary.file, line: chunk.firstLine + r.index, column: r.column, reason: r.reason, text: lineTexts[r.index].replace(/\r$/, '')})
+        }
+        summary.rejected += rejects.length
+      }
+      this.read += work.lines
+      summary.read += work.lines
+      this.batch = batch
+      await this.send(chunk, text.length, chunk.firstLine + work.lines - 1, progress)
+    }
+    for await (const chunk of chunks) {
+      inFlight.push({chunk, work: pool.run(chunk.text, this.json, keyField)})
+      if (inFlight.length >= depth) await deliver(inFlight.shift()!)
+      if (this.shouldStop()) break
+    }
+    while (inFlight.length > 0 && !this.shouldStop()) await deliver(inFlight.shift()!)
+    // Parsed but not sent (stopped early): settle them so no worker answer is left dangling.
+    await Promise.allSettled(inFlight.map((i) => i.work))
+    if (this.shouldStop()) {
+      this.stopped = true
+      await chunks.return(undefined)
     }
   }
 
