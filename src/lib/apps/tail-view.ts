@@ -28,7 +28,7 @@ export class LiveTable {
         text += truncate(row, this.terminalWidth) + '\n'
         continue
       }
-      if (!this.columns) text += this.header(row)
+      if (!this.columns) text += this.header(rows.filter((r): r is Record<string, unknown> => typeof r !== 'string').slice(0, 50))
       text += this.line(this.columns!.map((c) => cellText(row[c]))) + '\n'
     }
     text += this.statusText(rate)
@@ -54,10 +54,11 @@ export class LiveTable {
     return `\x1b[2m${formatCount(this.count)} ${this.label} · ${rate.toFixed(1)}/s\x1b[22m`
   }
 
-  private header(first: Record<string, unknown>): string {
-    const keys = Object.keys(first)
-    // Columns get room for their name and first value, within the terminal's width.
-    const widths = keys.map((k) => Math.min(32, Math.max(k.length, cellText(first[k]).length)))
+  private header(sample: Array<Record<string, unknown>>): string {
+    const keys = Object.keys(sample[0])
+    // Columns get room for their name and the widest value of the first rows, within the
+    // terminal's width; later, longer values are cut with an ellipsis.
+    const widths = keys.map((k) => Math.min(32, Math.max(k.length, ...sample.map((r) => cellText(r[k]).length))))
     const columns: string[] = []
     let used = 0
     for (let i = 0; i < keys.length; i++) {
