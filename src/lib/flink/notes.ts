@@ -16,6 +16,7 @@ export type FlinkNoteCode =
   | 'unwindowed-join'
   | 'regex-replace-arguments'
   | 'json-mapping'
+  | 'approximate-function'
   | 'untranslated'
   | 'missing-input'
   | 'missing-output'

@@ -78,8 +78,6 @@ const NO_TRANSLATION: Record<string, string> = {
   RANDOM_CUT_FOREST: 'RANDOM_CUT_FOREST has no Flink SQL equivalent; AWS runs Random Cut Forest as a DataStream job (amazon-kinesis-data-analytics-examples, AnomalyDetection/RandomCutForest)',
   RANDOM_CUT_FOREST_WITH_EXPLANATION: 'RANDOM_CUT_FOREST_WITH_EXPLANATION has no Flink SQL equivalent; AWS runs Random Cut Forest as a DataStream job',
   HOTSPOTS: 'HOTSPOTS has no Flink SQL equivalent (it needs a custom operator)',
-  TOP_K_ITEMS_TUMBLING: 'TOP_K_ITEMS_TUMBLING needs a window Top-N query (ROW_NUMBER over a TUMBLE window); write it by hand',
-  COUNT_DISTINCT_ITEMS_TUMBLING: 'COUNT_DISTINCT_ITEMS_TUMBLING needs COUNT(DISTINCT col) over a TUMBLE window; write it by hand',
   NTH_VALUE: 'NTH_VALUE has no Flink SQL equivalent',
   EXP_AVG: 'EXP_AVG has no Flink SQL equivalent (a user-defined aggregate could compute it)',
   REGEX_LOG_PARSE: 'REGEX_LOG_PARSE returns a ROW; rewrite with REGEXP_EXTRACT(s, regex, n) per group',
@@ -410,7 +408,7 @@ export class QueryTranslator {
         return {sql: `(\n${indent(inner)}\n)${alias}`, scope: [{qualifier: f.alias, timeRef: f.alias === undefined ? TIME_COLUMN : `${flinkIdentifier(f.alias)}.${TIME_COLUMN}`}]}
       }
       case 'tableFunction':
-        throw new Untranslatable(NO_TRANSLATION[f.call.name] ?? `the table function ${f.call.name} has no Flink SQL translation`)
+        return this.tableFunction(f, needTime)
       case 'join': {
         const left = this.from(f.left, needTime)
         const right = this.from(f.right, needTime)
@@ -438,6 +436,59 @@ export class QueryTranslator {
         return {sql: `${left.sql}\n  ${keyword} ${right.sql}${conditions.length ? ` ON ${conditions.join(' AND ')}` : ''}`, scope}
       }
     }
+  }
+
+  /**
+   * COUNT_DISTINCT_ITEMS_TUMBLING and TOP_K_ITEMS_TUMBLING as exact window queries (KDA estimated
+   * them); the other table functions (RANDOM_CUT_FOREST, HOTSPOTS) have no SQL form.
+   */
+  private tableFunction(f: Extract<FromItem, {type: 'tableFunction'}>, needTime: boolean): {sql: string; scope: ScopeEntry[]} {
+    const {name, args} = f.call
+    const cursor = args[0]?.type === 'cursor' ? args[0].query : undefined
+    const literal = (i: number) => {
+      const a = args[i]
+      return a?.type === 'expr' && a.expr.type === 'literal' ? a.expr : undefined
+    }
+    const column = literal(1)?.kind === 'string' ? (literal(1) as {value: string}).value : undefined
+    const alias = f.alias ?? name
+    if (name === 'COUNT_DISTINCT_ITEMS_TUMBLING' && cursor && column) {
+      const seconds = literal(2)?.kind === 'number' ? (literal(2) as {text: string}).text : undefined
+      if (!seconds) throw new Untranslatable(`${name} needs its window size in seconds as a number`)
+      const size = `INTERVAL ${flinkString(seconds)} SECOND${seconds.length > 2 ? `(${seconds.length})` : ''}`
+      this.note('approximate-function', `${name} becomes an exact COUNT(DISTINCT ...) per processing-time TUMBLE window (KDA estimated it above 10,000 items).`)
+      this.rowtimeNote()
+      const inner = this.translateQuery(cursor, true)
+      const sql =
+        `(\n  SELECT COUNT(DISTINCT ${flinkIdentifier(column)}) AS NUMBER_OF_DISTINCT_ITEMS` +
+        (needTime ? `,\n    TUMBLE_PROCTIME(${TIME_COLUMN}, ${size}) AS ${TIME_COLUMN}` : '') +
+        `\n  FROM (\n${indent(inner, '    ')}\n  )\n  GROUP BY TUMBLE(${TIME_COLUMN}, ${size})\n) AS ${flinkIdentifier(alias)}`
+      return {sql, scope: [{qualifier: alias, timeRef: `${flinkIdentifier(alias)}.${TIME_COLUMN}`, columns: [{name: 'NUMBER_OF_DISTINCT_ITEMS', type: {name: 'BIGINT'}}]}]}
+    }
+    if (name === 'TOP_K_ITEMS_TUMBLING' && cursor && column) {
+      const k = literal(2)?.kind === 'number' ? (literal(2) as {text: string}).text : undefined
+      const seconds = literal(3)?.kind === 'number' ? (literal(3) as {text: string}).text : undefined
+      if (!k || !seconds) throw new Untranslatable(`${name} needs K and the window size in seconds as numbers`)
+      // Window Top-N needs the window table function, whose input is a table or view by name.
+      const simple = cursor.type === 'select' && cursor.from.type === 'stream' && !cursor.groupBy && !cursor.stagger && cursor.items.every((i) => i.expr.type === 'star' || i.expr.type === 'column')
+      if (!simple || cursor.type !== 'select' || cursor.from.type !== 'stream') throw new Untranslatable(`${name} over a CURSOR more complex than SELECT STREAM columns FROM one stream [WHERE ...]`)
+      const shape = this.env.stream(cursor.from.name)
+      const size = `INTERVAL ${flinkString(seconds)} SECOND${seconds.length > 2 ? `(${seconds.length})` : ''}`
+      this.note('approximate-function', `${name} becomes an exact window Top-N (ROW_NUMBER over a processing-time TUMBLE window); KDA's counts were approximate.`)
+      this.rowtimeNote()
+      const ctx: Context = {scope: [{qualifier: cursor.from.alias ?? cursor.from.name, timeRef: TIME_COLUMN, columns: shape.columns}], namedWindows: new Map(), usedWindows: new Set(), overSpecs: new Set()}
+      const where = cursor.where ? `\n      WHERE ${this.expr(cursor.where, ctx)}` : ''
+      const counts =
+        `SELECT window_start, window_end, ${flinkIdentifier(column)} AS ITEM, COUNT(*) AS ITEM_COUNT\n` +
+        `      FROM TABLE(TUMBLE(TABLE ${flinkIdentifier(shape.relation)}, DESCRIPTOR(${TIME_COLUMN}), ${size}))${where}\n` +
+        `      GROUP BY window_start, window_end, ${flinkIdentifier(column)}`
+      const ranked = `SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY ITEM_COUNT DESC) AS rownum\n    FROM (\n      ${counts}\n    )`
+      const top = `SELECT ITEM, ITEM_COUNT${needTime ? `, PROCTIME() AS ${TIME_COLUMN}` : ''}\n  FROM (\n    ${ranked}\n  )\n  WHERE rownum <= ${k}`
+      return {
+        sql: `(\n  ${top}\n) AS ${flinkIdentifier(alias)}`,
+        scope: [{qualifier: alias, timeRef: `${flinkIdentifier(alias)}.${TIME_COLUMN}`, columns: [{name: 'ITEM', type: shape.columns.find((c) => c.name === column)?.type ?? {name: 'VARCHAR'}}, {name: 'ITEM_COUNT', type: {name: 'BIGINT'}}]}],
+      }
+    }
+    throw new Untranslatable(NO_TRANSLATION[name] ?? `the table function ${name} has no Flink SQL translation`)
   }
 
   // ---------------------------------------------------------------- windows

@@ -119,6 +119,50 @@ describe('translateToFlink: functions', () => {
   })
 })
 
+describe('translateToFlink: the tumbling table functions', () => {
+  const schema = {RecordFormat: {RecordFormatType: 'JSON'}, RecordColumns: [{Name: 'TICKER_SYMBOL', SqlType: 'VARCHAR(4)'}, {Name: 'PRICE', SqlType: 'DOUBLE'}]}
+
+  it('COUNT_DISTINCT_ITEMS_TUMBLING becomes an exact COUNT(DISTINCT) per TUMBLE window', () => {
+    const {sql, warnings} = translate(
+      `CREATE OR REPLACE STREAM DESTINATION_SQL_STREAM (NUMBER_OF_DISTINCT_ITEMS BIGINT);
+       CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+       SELECT STREAM * FROM TABLE(COUNT_DISTINCT_ITEMS_TUMBLING(CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 'TICKER_SYMBOL', 60));`,
+      {schema, outputs: {}},
+    )
+    expect(insert(sql)).toBe(
+      [
+        'INSERT INTO DESTINATION_SQL_STREAM',
+        'SELECT NUMBER_OF_DISTINCT_ITEMS',
+        'FROM (',
+        '  SELECT COUNT(DISTINCT TICKER_SYMBOL) AS NUMBER_OF_DISTINCT_ITEMS',
+        '  FROM (',
+        '    SELECT TICKER_SYMBOL,',
+        '      PRICE,',
+        '      SOURCE_SQL_STREAM_001.proc_time AS proc_time',
+        '    FROM SOURCE_SQL_STREAM_001',
+        '  )',
+        "  GROUP BY TUMBLE(proc_time, INTERVAL '60' SECOND)",
+        ') AS COUNT_DISTINCT_ITEMS_TUMBLING;',
+      ].join('\n'),
+    )
+    expect(warnings.map((w) => w.code)).toContain('approximate-function')
+  })
+
+  it('TOP_K_ITEMS_TUMBLING becomes a window Top-N', () => {
+    const {sql} = translate(
+      `CREATE OR REPLACE STREAM DESTINATION_SQL_STREAM ("TICKER_SYMBOL" VARCHAR(4), "MOST_FREQUENT_VALUES" BIGINT);
+       CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+       SELECT STREAM * FROM TABLE(TOP_K_ITEMS_TUMBLING(CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001" WHERE PRICE > 1), 'TICKER_SYMBOL', 5, 60));`,
+      {schema, outputs: {}},
+    )
+    const statement = insert(sql)
+    expect(statement).toContain('SELECT ITEM AS TICKER_SYMBOL,\n  ITEM_COUNT AS MOST_FREQUENT_VALUES')
+    expect(statement).toContain("FROM TABLE(TUMBLE(TABLE SOURCE_SQL_STREAM_001, DESCRIPTOR(proc_time), INTERVAL '60' SECOND))\n      WHERE PRICE > 1")
+    expect(statement).toContain('ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY ITEM_COUNT DESC) AS rownum')
+    expect(statement).toContain('WHERE rownum <= 5')
+  })
+})
+
 describe('translateToFlink: streams, tables and views', () => {
   it('a stream pumps write and read becomes a view with a time attribute; the result stream a sink', () => {
     const {sql} = translate(`
@@ -132,6 +176,19 @@ describe('translateToFlink: streams, tables and views', () => {
     // SELECT * names the stream's columns, never proc_time (KDA's * leaves out ROWTIME).
     expect(insert(sql)).toBe('INSERT INTO `OUT`\nSELECT page AS A,\n  N AS B\nFROM MID;')
     expect(sql.match(/EXECUTE STATEMENT SET\nBEGIN\n/g)).toHaveLength(1)
+  })
+
+  it('a stream that pumps read and that is also an --output gets a sink table fed from its view', () => {
+    const {sql} = translate(
+      `CREATE STREAM "MID" (a VARCHAR(64), b BIGINT);
+       ${OUT}
+       CREATE PUMP "A" AS INSERT INTO "MID" SELECT STREAM "page", 1 FROM "SOURCE_SQL_STREAM_001";
+       CREATE PUMP "C" AS INSERT INTO "OUT" SELECT STREAM * FROM "MID";`,
+      {outputs: {OUT: {kind: 'kinesis', name: 'out'}, MID: {kind: 'firehose', name: 'mid-to-s3'}}},
+    )
+    expect(sql).toContain('CREATE VIEW MID AS')
+    expect(sql).toContain("CREATE TABLE MID_SINK (\n  A VARCHAR(64),\n  B BIGINT\n) WITH (\n  'connector' = 'firehose',\n  'delivery-stream' = 'mid-to-s3',")
+    expect(sql).toContain('INSERT INTO MID_SINK\nSELECT A, B FROM MID;')
   })
 
   it('fills the columns an INSERT column list leaves out with typed NULLs', () => {
