@@ -41,6 +41,10 @@ export default class Report extends BaseCommand {
 
   async run(): Promise<ReportResult> {
     const {args, flags} = await this.parse(Report)
+    // Ctrl-C stops a running Athena query (StopQueryExecution) instead of leaving it to run up a bill.
+    const controller = new AbortController()
+    const interrupt = () => controller.abort()
+    if (flags.engine === 'athena') process.once('SIGINT', interrupt)
     const {runReport} = await import('../../lib/reports/run.js')
     const result = await runReport({
       name: args.name,
@@ -52,7 +56,8 @@ export default class Report extends BaseCommand {
       workspace: this.workspace(flags.workspace),
       clock: this.clock,
       aws: awsSettings(flags),
-    })
+      signal: controller.signal,
+    }).finally(() => process.off('SIGINT', interrupt))
     if (!this.jsonEnabled()) {
       if (flags.format === 'csv') process.stdout.write(renderCsv(result))
       else {

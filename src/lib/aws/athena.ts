@@ -1,5 +1,5 @@
 import type {Clock} from '../core/clock.js'
-import {ExternalServiceError, InputError, NotFoundError} from '../core/errors.js'
+import {ExternalServiceError, InputError, InterruptedError, NotFoundError} from '../core/errors.js'
 import {clientConfig} from './clients.js'
 import type {AwsSettings} from './settings.js'
 
@@ -158,7 +158,9 @@ async function waitForQuery(
       throw new ExternalServiceError('Athena', `query ${queryId} ${state === 'FAILED' ? 'failed' : 'was cancelled'}: ${reason}`)
     }
     if (options.signal?.aborted || options.clock.now() >= deadline) {
+      // A query left running keeps costing money: stop it before giving up on it.
       await client.send(new sdk.StopQueryExecutionCommand({QueryExecutionId: queryId})).catch(() => {})
+      if (options.signal?.aborted) throw new InterruptedError(`interrupted; Athena query ${queryId} was stopped.`)
       throw new ExternalServiceError('Athena', `query ${queryId} did not finish in time and was stopped.`)
     }
     await options.clock.sleep(wait, options.signal)

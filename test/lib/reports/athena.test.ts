@@ -5,6 +5,7 @@ import {
   GetTableMetadataCommand,
   ListTableMetadataCommand,
   StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena'
 import {mockClient} from 'aws-sdk-client-mock'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -133,5 +134,20 @@ describe('reports on Athena', () => {
       "there is no table 'web'. Tables: json, sessions.",
     )
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0)
+  })
+})
+
+describe('interrupting an Athena query', () => {
+  it('stops the query in Athena before giving up on it', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({QueryExecutionId: 'q-9'})
+    athena.on(GetQueryExecutionCommand).resolves({QueryExecution: {Status: {State: 'RUNNING'}}})
+    athena.on(StopQueryExecutionCommand).resolves({})
+    const controller = new AbortController()
+    const clock = new ManualClock(0)
+    const attempt = runQuery({sql: 'SELECT 1', engine: 'athena', athena: {database: 'd'}, workspace, clock, aws, signal: controller.signal})
+    while (clock.pendingSleeps === 0) await new Promise((resolve) => setImmediate(resolve))
+    controller.abort()
+    await expect(attempt).rejects.toThrow('interrupted; Athena query q-9 was stopped.')
+    expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{QueryExecutionId: 'q-9'}])
   })
 })
