@@ -92,6 +92,17 @@ describe('crawl --crawler (Glue)', () => {
     await expect(crawlGlue({crawler: 'nope', aws, clock: new ManualClock(T0, true)})).rejects.toThrow(NotFoundError)
   })
 
+  it('stops waiting when interrupted, saying the crawl goes on in AWS', async () => {
+    glue.on(StartCrawlerCommand).resolves({})
+    glue.on(GetCrawlerCommand).resolves(crawler('RUNNING'))
+    const controller = new AbortController()
+    const clock = new ManualClock(T0)
+    const attempt = crawlGlue({crawler: 'sessionization', aws, clock, signal: controller.signal})
+    while (clock.pendingSleeps === 0) await new Promise((resolve) => setImmediate(resolve))
+    controller.abort()
+    await expect(attempt).rejects.toThrow('stopped waiting for crawler sessionization; it keeps running in AWS.')
+  })
+
   it('stops waiting at the timeout and says the crawl goes on in AWS', async () => {
     glue.on(StartCrawlerCommand).resolves({})
     glue.on(GetCrawlerCommand).resolves(crawler('RUNNING'))
