@@ -11,6 +11,7 @@ import {
   parseTimeText,
   parseTimestampText,
   parseWithPattern,
+  timestampFormatter,
 } from './datetime.js'
 import {printExpr} from './printer.js'
 import {formatDate, formatSqlType, formatTimestamp, isIntegerType, isNumericType, isStringType, type Row, type SqlType, type SqlValue} from './types.js'
@@ -531,7 +532,7 @@ function compileLike(e: Extract<Expr, {type: 'like'}>, r: Resolver): Bound {
   }, T.BOOLEAN, [a, p, ...(esc ? [esc] : [])])
 }
 
-const reEscape = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+const reEscape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 export function likeToRegex(pattern: string, escape?: string): RegExp {
   if (escape !== undefined && escape.length !== 1) throw new Error('the ESCAPE string must be one character')
@@ -969,6 +970,15 @@ function compileCall(call: FunctionCall, r: Resolver): Bound {
     case 'TIMESTAMP_TO_CHAR': {
       requireArgs(r, call, 2)
       expectType(r, pos, args[0], isStringType, 'a format string first', name)
+      if (args[0].constant) {
+        const pattern = args[0].ev([], 0)
+        if (pattern === null) return konst(null, T.VARCHAR)
+        const format = timestampFormatter(pattern as string)
+        return derive((row, t) => {
+          const v = f1(row, t)
+          return v === null ? 'null' : format(v as number)
+        }, T.VARCHAR, args)
+      }
       return derive((row, t) => {
         const fmt = f0(row, t)
         const v = f1(row, t)

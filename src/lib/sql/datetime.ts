@@ -145,73 +145,93 @@ const pad = (n: number, width: number) => {
 
 /** TIMESTAMP_TO_CHAR: formats UTC epoch ms with a SimpleDateFormat template. */
 export function formatWithPattern(pattern: string, ms: number): string {
-  const d = new Date(ms)
-  let out = ''
-  for (const p of compilePattern(pattern)) {
+  return timestampFormatter(pattern)(ms)
+}
+
+const formatterCache = new Map<string, (ms: number) => string>()
+
+const pad2 = (n: number) => (n < 10 ? '0' + n : String(n))
+
+/**
+ * A compiled TIMESTAMP_TO_CHAR template. Time-of-day fields are computed arithmetically; a Date
+ * is only built when the template has calendar fields.
+ */
+export function timestampFormatter(pattern: string): (ms: number) => string {
+  const cached = formatterCache.get(pattern)
+  if (cached) return cached
+  const parts = compilePattern(pattern)
+  const needsDate = parts.some((p) => p.letter !== undefined && 'yYuMLdED'.includes(p.letter))
+  const pieces = parts.map((p): ((ms: number, d: Date | undefined) => string) => {
     if (p.literal !== undefined) {
-      out += p.literal
-      continue
+      const text = p.literal
+      return () => text
     }
     const n = p.count
+    const dayMs = (ms: number) => ((ms % 86_400_000) + 86_400_000) % 86_400_000
+    const two = n === 2
+    const num = (f: (ms: number) => number) => (two ? (ms: number) => pad2(f(ms)) : (ms: number) => pad(f(ms), n))
     switch (p.letter) {
       case 'y':
       case 'Y':
       case 'u':
-        out += n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n)
-        break
+        return (_ms, d) => (n === 2 ? pad(d!.getUTCFullYear() % 100, 2) : pad(d!.getUTCFullYear(), n))
       case 'M':
       case 'L':
-        out += n >= 4 ? MONTHS[d.getUTCMonth()] : n === 3 ? MONTHS[d.getUTCMonth()].slice(0, 3) : pad(d.getUTCMonth() + 1, n)
-        break
+        return (_ms, d) => (n >= 4 ? MONTHS[d!.getUTCMonth()] : n === 3 ? MONTHS[d!.getUTCMonth()].slice(0, 3) : pad(d!.getUTCMonth() + 1, n))
       case 'd':
-        out += pad(d.getUTCDate(), n)
-        break
-      case 'H':
-        out += pad(d.getUTCHours(), n)
-        break
-      case 'k':
-        out += pad(d.getUTCHours() || 24, n)
-        break
-      case 'h':
-        out += pad(d.getUTCHours() % 12 || 12, n)
-        break
-      case 'K':
-        out += pad(d.getUTCHours() % 12, n)
-        break
-      case 'm':
-        out += pad(d.getUTCMinutes(), n)
-        break
-      case 's':
-        out += pad(d.getUTCSeconds(), n)
-        break
-      case 'S':
-        out += pad(d.getUTCMilliseconds(), n)
-        break
-      case 'a':
-        out += d.getUTCHours() < 12 ? 'AM' : 'PM'
-        break
-      case 'E':
-        out += n >= 4 ? DAYS[d.getUTCDay()] : DAYS[d.getUTCDay()].slice(0, 3)
-        break
-      case 'D': {
-        const start = Date.UTC(d.getUTCFullYear(), 0, 1)
-        out += pad(Math.floor((ms - start) / 86_400_000) + 1, n)
-        break
+        return (_ms, d) => pad(d!.getUTCDate(), n)
+      case 'H': {
+        const f = num((ms) => Math.floor(dayMs(ms) / 3_600_000))
+        return (ms) => f(ms)
       }
+      case 'k': {
+        const f = num((ms) => Math.floor(dayMs(ms) / 3_600_000) || 24)
+        return (ms) => f(ms)
+      }
+      case 'h': {
+        const f = num((ms) => Math.floor(dayMs(ms) / 3_600_000) % 12 || 12)
+        return (ms) => f(ms)
+      }
+      case 'K': {
+        const f = num((ms) => Math.floor(dayMs(ms) / 3_600_000) % 12)
+        return (ms) => f(ms)
+      }
+      case 'm': {
+        const f = num((ms) => Math.floor(dayMs(ms) / 60_000) % 60)
+        return (ms) => f(ms)
+      }
+      case 's': {
+        const f = num((ms) => Math.floor(dayMs(ms) / 1000) % 60)
+        return (ms) => f(ms)
+      }
+      case 'S':
+        return (ms) => pad(dayMs(ms) % 1000, n)
+      case 'a':
+        return (ms) => (dayMs(ms) < 43_200_000 ? 'AM' : 'PM')
+      case 'E':
+        return (_ms, d) => (n >= 4 ? DAYS[d!.getUTCDay()] : DAYS[d!.getUTCDay()].slice(0, 3))
+      case 'D':
+        return (ms, d) => pad(Math.floor((ms - Date.UTC(d!.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, n)
       case 'z':
-        out += n >= 4 ? 'Coordinated Universal Time' : 'UTC'
-        break
+        return () => (n >= 4 ? 'Coordinated Universal Time' : 'UTC')
       case 'Z':
-        out += '+0000'
-        break
+        return () => '+0000'
       case 'X':
-        out += 'Z'
-        break
-      default:
-        out += p.letter!.repeat(n)
+        return () => 'Z'
+      default: {
+        const text = p.letter!.repeat(n)
+        return () => text
+      }
     }
+  })
+  const f = (ms: number) => {
+    const d = needsDate ? new Date(ms) : undefined
+    let out = ''
+    for (let i = 0; i < pieces.length; i++) out += pieces[i](ms, d)
+    return out
   }
-  return out
+  formatterCache.set(pattern, f)
+  return f
 }
 
 /**

@@ -10,7 +10,7 @@ export type {ApplicationRuntime, CompiledApplication, CompileOptions, RowListene
 export type * as Ast from './ast.js'
 export {parseExpression, parseQuery, parseScript} from './parser.js'
 export {printExpr, printQuery, printScript, printStatement} from './printer.js'
-export {ERROR_STREAM, ERROR_STREAM_COLUMNS} from './runtime.js'
+export {ERROR_STREAM, ERROR_STREAM_COLUMNS} from './input/error-stream.js'
 
 /**
  * Compiles a KDA SQL application: CREATE STREAM and CREATE PUMP statements over the source
@@ -199,8 +199,20 @@ function insertMapping(st: Extract<Statement, {type: 'createPump'}>, target: Str
     return coercer(to)
   })
   const width = target.columns.length
-  const identity = !st.columns && coercers.every((c) => c === undefined) && width === columns.length
-  if (identity) return (row) => row
+  const inPlace = !st.columns && width === columns.length
+  if (inPlace && coercers.every((c) => c === undefined)) return (row) => row
+  if (inPlace) {
+    // Every operator hands over a freshly built row, so it can be coerced where it is.
+    const active = coercers.map((c, i) => ({c, i})).filter((x) => x.c !== undefined) as {c: (v: SqlValue) => SqlValue; i: number}[]
+    return (row) => {
+      for (let k = 0; k < active.length; k++) {
+        const {c, i} = active[k]
+        const v = row[i]
+        if (v !== null) row[i] = c(v)
+      }
+      return row
+    }
+  }
   return (row) => {
     const out: Row = new Array(width).fill(null)
     for (let i = 0; i < positions.length; i++) {

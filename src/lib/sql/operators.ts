@@ -31,7 +31,9 @@ export function keyOf(values: SqlValue[]): string {
   return s
 }
 
-const singleKey = (v: SqlValue): string | number => (v === null ? '\u0001' : typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? '\u0002T' : '\u0002F') : 's' + String(v))
+/** A Map key for one value: the value itself (strings and numbers never collide in a Map); NULL is a sentinel. */
+const NULL_KEY = '\u0000NULL'
+const singleKey = (v: SqlValue): string | number | boolean => (v === null ? NULL_KEY : v instanceof Uint8Array ? 'b' + Buffer.from(v).toString('base64') : v)
 
 /** WHERE, then analytic (OVER) values, then the select list. Stateless except for the analytics. */
 export class ProjectOperator implements Sink {
@@ -77,7 +79,7 @@ export interface Frame {
 }
 
 export interface AnalyticCall {
-  kind: 'LAG' | 'LAST_IGNORE' | 'LAST' | 'WINDOW'
+  kind: 'LAG' | 'LAG1' | 'LAST_IGNORE' | 'LAST' | 'WINDOW'
   arg: Eval | undefined
   frame: Frame
   /** LAG offset. */
@@ -132,10 +134,12 @@ export interface AnalyticGroup {
  * rows of their frame; partitions whose RANGE frames have expired are dropped.
  */
 export class AnalyticSet implements Stateful {
-  private readonly maps: Map<string | number, Partition>[]
+  private readonly maps: Map<string | number | boolean, Partition>[]
   private readonly expiring: (number | undefined)[]
   private sinceSweep = 0
   private now = -Infinity
+  private readonly keyFns: ((r: Row, t: number) => string | number | boolean)[]
+  private readonly steppers: ((state: unknown, r: Row, t: number, rowIndex: number) => SqlValue)[][]
 
   constructor(
     private readonly groups: AnalyticGroup[],
@@ -145,24 +149,19 @@ export class AnalyticSet implements Stateful {
     this.maps = groups.map(() => new Map())
     // A partition may be dropped once every function in the group has a RANGE frame that expired.
     this.expiring = groups.map((g) => (g.calls.every((c) => c.frame.range !== undefined && c.frame.rows === undefined) ? Math.max(...g.calls.map((c) => c.frame.range!)) : undefined))
+    this.keyFns = groups.map((g) => partitionKeyFunction(g.partitionKey))
+    this.steppers = groups.map((g) => g.calls.map((c) => (state: unknown, r: Row, t: number, i: number) => stepCall(c, state, r, t, i)))
     registry.push(this)
   }
 
   step(r: Row, t: number): void {
     this.now = t
     const groups = this.groups
+    const slots = this.slots
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]
       const map = this.maps[g]
-      const pk = group.partitionKey
-      let key: string | number
-      if (pk.length === 0) key = ''
-      else if (pk.length === 1) key = singleKey(pk[0](r, t))
-      else {
-        const vals = new Array(pk.length)
-        for (let i = 0; i < pk.length; i++) vals[i] = pk[i](r, t)
-        key = keyOf(vals)
-      }
+      const key = this.keyFns[g](r, t)
       let p = map.get(key)
       if (p === undefined) {
         p = {n: 0, lastT: t, states: group.calls.map((c) => initState(c))}
@@ -170,10 +169,10 @@ export class AnalyticSet implements Stateful {
       }
       const rowIndex = p.n++
       p.lastT = t
-      const calls = group.calls
-      for (let c = 0; c < calls.length; c++) {
-        this.slots[group.slotIndex[c]] = stepCall(calls[c], p.states[c], r, t, rowIndex)
-      }
+      const steppers = this.steppers[g]
+      const slotIndex = group.slotIndex
+      const states = p.states
+      for (let c = 0; c < steppers.length; c++) slots[slotIndex[c]] = steppers[c](states[c], r, t, rowIndex)
     }
     if (++this.sinceSweep >= 50_000) this.sweep(t)
   }
@@ -202,10 +201,26 @@ export class AnalyticSet implements Stateful {
   }
 
   restore(state: unknown): void {
-    const maps = state as [string | number, Partition][][]
+    const maps = state as [string | number | boolean, Partition][][]
     maps.forEach((entries, g) => {
       if (this.maps[g]) this.maps[g] = new Map(entries)
     })
+  }
+}
+
+function partitionKeyFunction(pk: Eval[]): (r: Row, t: number) => string | number | boolean {
+  if (pk.length === 0) return () => ''
+  if (pk.length === 1) {
+    const f = pk[0]
+    return (r, t) => {
+      const v = f(r, t)
+      return v === null ? NULL_KEY : typeof v === 'object' ? 'b' + Buffer.from(v).toString('base64') : v
+    }
+  }
+  return (r, t) => {
+    const vals = new Array<SqlValue>(pk.length)
+    for (let i = 0; i < pk.length; i++) vals[i] = pk[i](r, t)
+    return keyOf(vals)
   }
 }
 
@@ -214,6 +229,7 @@ function initState(c: AnalyticCall): unknown {
     case 'LAG':
       return {vals: [], times: [], idx: [], count: 0} satisfies LagState
     case 'LAST_IGNORE':
+    case 'LAG1':
       return {has: false, v: null, t: 0, i: 0} satisfies LastState
     case 'LAST':
       return null
@@ -248,6 +264,18 @@ function stepCall(c: AnalyticCall, state: unknown, r: Row, t: number, rowIndex: 
         s.count++
         // keep the counter small and the ring position intact
         if (s.count >= 2 * n && s.count > 1_000_000) s.count = n + (s.count % n)
+      }
+      return result
+    }
+    case 'LAG1': {
+      // LAG(x, 1): the previous row only, kept inline (the common case, seed 004).
+      const s = state as LastState
+      const result = s.has && inFrame(c.frame, t, rowIndex, s.t, s.i) ? s.v : c.defaultValue ? c.defaultValue(r, t) : null
+      if (!c.ignoreNulls || v !== null) {
+        s.has = true
+        s.v = v
+        s.t = t
+        s.i = rowIndex
       }
       return result
     }
@@ -363,7 +391,7 @@ export class GroupAggregateOperator implements Sink, Stateful {
     const n = this.keys.length
     const keys = new Array<SqlValue>(n)
     for (let i = 0; i < n; i++) keys[i] = this.keys[i](r, t)
-    const k = n === 1 ? String(singleKey(keys[0])) : keyOf(keys)
+    const k = keyOf(keys)
     let g = this.groups.get(k)
     if (g === undefined) {
       g = {keys, states: this.aggs.map((a) => a.acc.init())}
@@ -737,7 +765,7 @@ export class JoinOperator implements Stateful {
 
 /** TOP_K_ITEMS_TUMBLING and COUNT_DISTINCT_ITEMS_TUMBLING: exact counts per epoch-aligned window of ROWTIME. */
 export class TumblingItemsOperator implements Sink, Stateful {
-  private counts = new Map<string | number, {v: SqlValue; n: number}>()
+  private counts = new Map<string | number | boolean, {v: SqlValue; n: number}>()
   private windowEnd: number | undefined
 
   constructor(
@@ -784,7 +812,7 @@ export class TumblingItemsOperator implements Sink, Stateful {
   }
 
   restore(state: unknown): void {
-    const s = state as {counts: [string | number, {v: SqlValue; n: number}][]; windowEnd: number | null}
+    const s = state as {counts: [string | number | boolean, {v: SqlValue; n: number}][]; windowEnd: number | null}
     this.counts = new Map(s.counts)
     this.windowEnd = s.windowEnd ?? undefined
   }

@@ -518,11 +518,16 @@ function analyticPlanner(env: PlanEnv, s: Select, scope: Scope) {
   const slots: SqlValue[] = []
   const groups = new Map<string, AnalyticGroup & {text: string}>()
   const base = scopeResolver(env, scope)
+  const known = new Map<string, Bound>()
   const analytic = (call: FunctionCall): Bound => {
     const spec = windowSpecFor(env, s, call)
     const frame = frameOf(env, spec)
-    const partition = spec.partitionBy.map((e) => compileExpr(e, base))
     const text = spec.partitionBy.map((e) => canonical(env, scope, e)).join('|')
+    // The same function over the same window (seed 004 computes its LAG twice) is computed once.
+    const callKey = `${canonical(env, scope, {...call, over: undefined})}|${JSON.stringify(frame)}|${text}`
+    const same = known.get(callKey)
+    if (same) return same
+    const partition = spec.partitionBy.map((e) => compileExpr(e, base))
     let group = groups.get(text)
     if (!group) {
       group = {text: spec.partitionBy.map(printExpr).join(', '), partitionKey: partition.map((p) => p.ev), calls: [], slotIndex: []}
@@ -541,7 +546,7 @@ function analyticPlanner(env: PlanEnv, s: Select, scope: Scope) {
         need(1, 3)
         const offset = args[1] ? (args[1].constant ? args[1].ev([], 0) : undefined) : 1
         if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 1) throw err(env, call.pos, 'LAG needs a constant offset of at least 1')
-        ac = {kind: 'LAG', arg: args[0].ev, frame, offset, defaultValue: args[2]?.ev, ignoreNulls}
+        ac = {kind: offset === 1 ? 'LAG1' : 'LAG', arg: args[0].ev, frame, offset, defaultValue: args[2]?.ev, ignoreNulls}
         break
       }
       case 'LAST_VALUE':
@@ -642,7 +647,9 @@ function analyticPlanner(env: PlanEnv, s: Select, scope: Scope) {
     slots.push(null)
     group.calls.push(ac)
     group.slotIndex.push(slot)
-    return {ev: () => slots[slot], type, rowtimeOnly: false, monotonic: false, constant: false}
+    const bound: Bound = {ev: () => slots[slot], type, rowtimeOnly: false, monotonic: false, constant: false}
+    known.set(callKey, bound)
+    return bound
   }
   return {slots, groups, analytic}
 }

@@ -1,12 +1,11 @@
 import {InputError, InternalError} from '../core/errors.js'
 import type {ApplicationRuntime, CompiledApplication, RowListener, RuntimeOptions, StreamInfo} from './api.js'
 import {RowError} from './compile.js'
+import {ERROR_STREAM, errorStreamRow} from './input/error-stream.js'
 import type {Registry, Sink} from './operators.js'
 import type {PlanNode} from './planner.js'
-import {formatTimestamp, type Column, type Row, type SqlValue} from './types.js'
+import type {Row, SqlValue} from './types.js'
 
-/** KDA's error stream: rows that failed in a pump (division by zero, a bad CAST...). */
-export const ERROR_STREAM = 'error_stream'
 
 export interface CompiledPump {
   name: string
@@ -176,19 +175,10 @@ function dependencyOrder(infos: readonly StreamInfo[], pumps: CompiledPump[]): s
   return order
 }
 
-export const ERROR_STREAM_COLUMNS: Column[] = [
-  {name: 'ERROR_TIME', type: {name: 'TIMESTAMP'}},
-  {name: 'ERROR_LEVEL', type: {name: 'VARCHAR', length: 10}},
-  {name: 'ERROR_NAME', type: {name: 'VARCHAR', length: 32}},
-  {name: 'MESSAGE', type: {name: 'VARCHAR', length: 4096}},
-  {name: 'DATA_ROWTIME', type: {name: 'TIMESTAMP'}},
-  {name: 'DATA_ROW', type: {name: 'VARCHAR', length: 49152}},
-  {name: 'PUMP_NAME', type: {name: 'VARCHAR', length: 128}},
-]
-
+/** A row of KDA's error_stream for a row that failed inside a pump (division by zero, a bad CAST...). */
 function errorRow(message: string, row: Row, t: number, pump: string): SqlValue[] {
-  const text = JSON.stringify(row.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)))
-  return [t, 'ERROR', 'SQL_ERROR', message, t, Buffer.from(text, 'utf8').toString('hex'), pump]
+  const data = JSON.stringify(row.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)))
+  const out = errorStreamRow({errorTime: t, message, data, dataRowtime: t, name: 'SQL_Runtime_Error'})
+  out[6] = pump
+  return out
 }
-
-export const describeTime = formatTimestamp

@@ -1,0 +1,190 @@
+// The local KDA-SQL engine against DuckDB, in the same run, on the same NDJSON file: seed 004's
+// LAG sessionization (both pumps verbatim, with the seed's final WHERE "session_timestamp" IS NOT
+// NULL) over EVENTS click events of USERS users. Ours: read the file, JSON.parse + the KDA input
+// mapping (D2's mapper from dist/, if built) + the engine, ROWTIME from event_timestamp. Peer:
+// DuckDB read_json + the same logic as SQL windows (LAG over user → session starts → the last
+// session start per user). Prints both times, the ratio (ours relative to DuckDB's speed), rows
+// out of each (they must agree) and the heap after the run (state is per user, not per event).
+//   npm run build && node --expose-gc bench/sql.mjs
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+const EVENTS = Number(process.env.EVENTS ?? 1_000_000)
+const USERS = Number(process.env.USERS ?? 50_000)
+
+const {compileApplication} = await import('../dist/lib/sql/index.js')
+let createRecordMapper
+let parseInputSchema
+try {
+  ;({createRecordMapper, parseInputSchema} = await import('../dist/lib/sql/input/index.js'))
+} catch {
+  // the input mapping is built by another part of the project; without it, a minimal one below
+}
+
+const SQL = `
+CREATE OR REPLACE STREAM "INTERMEDIATE_SQL_STREAM"
+(
+    "event_timestamp" TIMESTAMP,
+    "user_id" VARCHAR(7),
+    "device_type" VARCHAR(10),
+    "session_timestamp" TIMESTAMP
+);
+CREATE OR REPLACE  PUMP "STREAM_PUMP1" AS INSERT INTO "INTERMEDIATE_SQL_STREAM"
+SELECT  STREAM
+    TO_TIMESTAMP("event_timestamp") as "event_timestamp",
+    "user_id",
+    "device_type",
+    CASE WHEN ("event_timestamp" - lag("event_timestamp", 1) OVER (PARTITION BY "user_id" ROWS 1 PRECEDING)) > (10 * 1000) THEN
+            TO_TIMESTAMP("event_timestamp")
+         WHEN ("event_timestamp" - lag("event_timestamp", 1) OVER (PARTITION BY "user_id" ROWS 1 PRECEDING)) IS NULL THEN
+            TO_TIMESTAMP("event_timestamp")
+         ELSE NULL
+    END AS "session_timestamp"
+FROM "SOURCE_SQL_STREAM_001";
+CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
+    "user_id" CHAR(7),
+    "session_id" VARCHAR(50),
+    "session_time" VARCHAR(20),
+    "latest_time" VARCHAR(20)
+);
+CREATE OR REPLACE  PUMP "STREAM_PUMP2" AS INSERT INTO "DESTINATION_SQL_STREAM"
+SELECT STREAM
+    "user_id",
+    "user_id"||'_'||"device_type"||'_'||TIMESTAMP_TO_CHAR('HH:mm:ss', LAST_VALUE("session_timestamp") IGNORE NULLS OVER
+        (PARTITION BY "user_id" RANGE INTERVAL '24' HOUR PRECEDING)) AS "session_id",
+    TIMESTAMP_TO_CHAR('HH:mm:ss', "session_timestamp") AS "session_time",
+    TIMESTAMP_TO_CHAR('HH:mm:ss', "event_timestamp") AS "latest_time"
+FROM "INTERMEDIATE_SQL_STREAM"
+WHERE "session_timestamp" IS NOT NULL;
+`
+
+const SCHEMA = {
+  NamePrefix: 'SOURCE_SQL_STREAM',
+  RecordFormat: {RecordFormatType: 'JSON', MappingParameters: {JSONMappingParameters: {RecordRowPath: '$'}}},
+  RecordEncoding: 'UTF-8',
+  RecordColumns: [
+    {Name: 'user_id', SqlType: 'VARCHAR(7)', Mapping: '$.user_id'},
+    {Name: 'event_timestamp', SqlType: 'BIGINT', Mapping: '$.event_timestamp'},
+    {Name: 'event_name', SqlType: 'VARCHAR(16)', Mapping: '$.event_name'},
+    {Name: 'event_type', SqlType: 'VARCHAR(8)', Mapping: '$.event_type'},
+    {Name: 'device_type', SqlType: 'VARCHAR(10)', Mapping: '$.device_type'},
+  ],
+}
+
+// Deterministic input: events at random times, each from a random user.
+function generate(path) {
+  let s = 12345
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296)
+  const names = ['checkout', 'search', 'category', 'detail', 'navigate']
+  const devices = ['desktop', 'mobile', 'tablet']
+  const start = Date.UTC(2024, 4, 1)
+  // each user's clicks are ~6 s apart on average, so about one gap in five exceeds 10 s
+  const span = (EVENTS / USERS) * 6000
+  const lines = new Array(EVENTS)
+  const times = new Float64Array(EVENTS)
+  for (let i = 0; i < EVENTS; i++) times[i] = start + Math.floor(rand() * span)
+  times.sort()
+  for (let i = 0; i < EVENTS; i++) {
+    const user = 'u' + Math.floor(rand() * USERS) // fits the seed's VARCHAR(7)
+    lines[i] = JSON.stringify({user_id: user, event_timestamp: times[i], event_name: names[Math.floor(rand() * 5)], event_type: 'click', device_type: devices[Math.floor(rand() * 3)]})
+  }
+  writeFileSync(path, lines.join('\n') + '\n')
+}
+
+function minimalMapper() {
+  return (line) => {
+    const o = JSON.parse(line)
+    return {rows: [[o.user_id, o.event_timestamp, o.event_name, o.event_type, o.device_type]], rowtimes: [o.event_timestamp]}
+  }
+}
+
+function runEngine(path) {
+  const mapping = parseInputSchema ? parseInputSchema(SCHEMA) : undefined
+  const map = mapping ? createRecordMapper(mapping, {rowtimeField: 'event_timestamp'}) : minimalMapper()
+  const sourceName = mapping ? mapping.streamName : 'SOURCE_SQL_STREAM_001'
+  const columns = mapping ? mapping.columns.map((c) => ({name: c.name, type: c.type})) : SCHEMA.RecordColumns.map((c) => ({name: c.Name, type: {name: c.SqlType.startsWith('VARCHAR') ? 'VARCHAR' : 'BIGINT'}}))
+  const app = compileApplication(SQL, {sources: [{name: sourceName, columns}]})
+  let out = 0
+  let errors = 0
+  const rt = app.createRuntime({
+    onRow(stream) {
+      if (stream === 'DESTINATION_SQL_STREAM') out++
+      else if (stream === 'error_stream') errors++
+    },
+  })
+  const text = readFileSync(path, 'utf8')
+  let from = 0
+  for (;;) {
+    const nl = text.indexOf('\n', from)
+    if (nl < 0) break
+    const line = text.slice(from, nl)
+    from = nl + 1
+    const m = map(line, 0)
+    if (!m.rows) {
+      errors++
+      continue
+    }
+    for (let i = 0; i < m.rows.length; i++) rt.push(sourceName, m.rows[i], m.rowtimes[i])
+  }
+  rt.end()
+  return {out, errors, mapper: mapping ? 'KDA input mapping (src/lib/sql/input)' : 'minimal JSON mapping', rt}
+}
+
+async function runDuckDB(path) {
+  const {DuckDBInstance} = await import('@duckdb/node-api')
+  const db = await DuckDBInstance.create(':memory:')
+  const con = await db.connect()
+  const reader = await con.runAndReadAll(`
+    WITH e AS (
+      SELECT * FROM read_json('${path}', format = 'newline_delimited',
+        columns = {user_id: 'VARCHAR', event_timestamp: 'BIGINT', event_name: 'VARCHAR', event_type: 'VARCHAR', device_type: 'VARCHAR'})
+    ), lagged AS (
+      SELECT user_id, device_type, event_timestamp,
+             event_timestamp - lag(event_timestamp) OVER (PARTITION BY user_id ORDER BY event_timestamp) AS gap
+      FROM e
+    ), starts AS (
+      SELECT user_id, device_type, event_timestamp,
+             CASE WHEN gap > 10000 OR gap IS NULL THEN event_timestamp END AS session_ts
+      FROM lagged
+    ), sessions AS (
+      SELECT user_id, device_type, event_timestamp, session_ts,
+             last_value(session_ts IGNORE NULLS) OVER (PARTITION BY user_id ORDER BY event_timestamp
+               RANGE BETWEEN 86400000 PRECEDING AND CURRENT ROW) AS last_start
+      FROM starts WHERE session_ts IS NOT NULL
+    )
+    SELECT count(*) AS n, sum(length(user_id || '_' || device_type || '_' || strftime(make_timestamp(last_start * 1000), '%H:%M:%S'))) AS chars FROM sessions`)
+  const [[n]] = reader.getRows()
+  con.closeSync?.()
+  return {out: Number(n)}
+}
+
+const timed = async (f) => {
+  const start = process.hrtime.bigint()
+  const result = await f()
+  return {...result, ms: Number(process.hrtime.bigint() - start) / 1e6}
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'clickstream-bench-sql-'))
+try {
+  const path = join(dir, 'events.ndjson')
+  generate(path)
+  console.log(`input: ${EVENTS.toLocaleString('en')} events of ${USERS.toLocaleString('en')} users (${path})`)
+  // warm the file cache for both
+  readFileSync(path)
+  const duck = await timed(() => runDuckDB(path))
+  global.gc?.()
+  const heapBefore = process.memoryUsage().heapUsed
+  const ours = await timed(() => runEngine(path))
+  global.gc?.()
+  const heapAfter = process.memoryUsage().heapUsed
+  console.log(`clickstream engine (${ours.mapper})`.padEnd(60) + `${ours.ms.toFixed(0).padStart(7)} ms  ${ours.out} session starts, ${ours.errors} errors`)
+  console.log('duckdb read_json + window query (peer)'.padEnd(60) + `${duck.ms.toFixed(0).padStart(7)} ms  ${duck.out} session starts`)
+  console.log(`rows agree: ${ours.out === duck.out ? 'yes' : 'NO'}`)
+  console.log(`speed ratio clickstream / duckdb: ${(duck.ms / ours.ms).toFixed(2)} (bar: >= 0.50)`)
+  const snapshotBytes = JSON.stringify(ours.rt.snapshot()).length
+  console.log(`heap after the run: ${(heapAfter / 1e6).toFixed(1)} MB (before: ${(heapBefore / 1e6).toFixed(1)} MB); operator state as JSON: ${(snapshotBytes / 1e6).toFixed(1)} MB for ${USERS} users`)
+  if (!global.gc) console.log('(run with node --expose-gc for exact heap figures)')
+} finally {
+  rmSync(dir, {recursive: true, force: true})
+}
