@@ -73,6 +73,8 @@ describe('application lifecycle on the local runtime', () => {
     await appendTo(ws, 'clicks', clicks(40, 30))
     const running = await waitForRecords(dir, 'lab', 70)
     expect(running).toMatchObject({state: 'running', errors: 0, lag: {records: 0}})
+    const shown = await runCli(['app', 'status'], dir)
+    expect(shown.stdout).toMatch(/│ lab +│ running \(pid \d+\) │ local:clicks │ 0 rec +│ +70 │/)
 
     const stopped = await runCli(['app', 'stop', 'lab'], dir)
     expect(stopped.code).toBe(0)
@@ -123,6 +125,8 @@ describe('application lifecycle on the local runtime', () => {
     const file = await runCli(['app', 'deploy', LAB_SQL, '--name', 'other', '--input', 'file:clicks.ndjson'], dir)
     expect([file.code, file.stderr]).toEqual([2, expect.stringContaining('a deployed application reads a stream')])
     expect((await runCli(['app', 'start', 'nope'], dir)).code).toBe(4)
+    const kda = await runCli(['app', 'deploy', LAB_SQL, '--name', 'lab', '--input', 'kinesis:clicks', '--runtime', 'kda'], dir)
+    expect([kda.code, kda.stderr]).toEqual([2, expect.stringContaining('--runtime kda needs --role-arn')])
     const deleted = await runCli(['app', 'delete', 'lab', '--json'], dir)
     expect(JSON.parse(deleted.stdout)).toEqual({runtime: 'local', name: 'lab', deleted: true})
     const listed = await runCli(['app', 'status', '--json'], dir)

@@ -136,7 +136,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     }
   }
 
-  let lastCheckpointAt = clock.now()
+  let lastCheckpointAt = -Infinity
   const checkpoint = async (force: boolean) => {
     if (!options.onCheckpoint || (!changed && !force)) return
     if (!force && clock.now() - lastCheckpointAt < (options.checkpointEveryMs ?? 1000)) return

@@ -1,0 +1,90 @@
+import {copyFile} from 'node:fs/promises'
+import {fileURLToPath} from 'node:url'
+import {describe, expect, it} from 'vitest'
+import {deployApplication} from '../../../src/lib/apps/lifecycle.js'
+import {appPaths} from '../../../src/lib/apps/registry.js'
+import {readStatus} from '../../../src/lib/apps/status-file.js'
+import {runWorker, type StartFrom} from '../../../src/lib/apps/worker.js'
+import {systemClock} from '../../../src/lib/core/clock.js'
+import type {Workspace} from '../../../src/lib/local/workspace.js'
+import {useTempDir} from '../../helpers/temp-dir.js'
+import {appendTo, contextFor, readAll, workspaceIn} from './local-stream-helpers.js'
+
+const TEMPLATES = fileURLToPath(new URL('../../../templates/sql/', import.meta.url))
+
+function clicks(from: number, count: number) {
+  return Array.from({length: count}, (_, i) => {
+    const n = from + i
+    const t = 1_700_000_000_000 + n * 4_000 + Math.floor(n / 5) * 12_000
+    return {data: JSON.stringify({user_id: `user${n % 3}`, event_timestamp: t, event_name: 'detail', event_type: 'click', device_type: 'mobile'}), time: t}
+  })
+}
+
+/** Runs the worker in this process until it has read `records` records, then stops it. */
+async function runUntil(ws: Workspace, records: number, from: StartFrom = 'last-stopped') {
+  const before = (await readStatus(ws, 'lab'))?.updatedAt
+  const controller = new AbortController()
+  const done = runWorker({ctx: contextFor(ws), name: 'lab', from, signal: controller.signal, clock: systemClock, heartbeatMs: 50, checkpointEveryMs: 0, log: () => undefined})
+  for (let i = 0; i < 200; i++) {
+    const status = await readStatus(ws, 'lab')
+    if (status?.state === 'running' && status.updatedAt !== before && (status.counters?.recordsIn ?? 0) >= records) break
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  controller.abort()
+  return done
+}
+
+describe('the application worker', () => {
+  const tempDir = useTempDir()
+
+  it('does not repeat output rows that were written after its last checkpoint (a crash between the two)', async () => {
+    const ws = await workspaceIn(await tempDir())
+    await appendTo(ws, 'clicks', clicks(0, 20))
+    await deployApplication({
+      ctx: contextFor(ws),
+      name: 'lab',
+      sqlFile: `${TEMPLATES}sessionize-lab.sql`,
+      input: {kind: 'local', name: 'clicks'},
+      schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
+      outputs: [{stream: 'DESTINATION_SQL_STREAM', target: {kind: 'local', name: 'sessions'}}],
+    })
+    const paths = appPaths(ws, 'lab')
+    await runUntil(ws, 20)
+    await copyFile(paths.checkpoint, `${paths.checkpoint}.older`)
+    const afterFirst = (await readAll(ws, 'sessions')).length
+
+    await appendTo(ws, 'clicks', clicks(20, 20))
+    await runUntil(ws, 40)
+    const reference = await readAll(ws, 'sessions')
+    expect(reference.length).toBeGreaterThan(afterFirst)
+
+    // As if the worker had died after writing the second run's rows but before checkpointing.
+    await copyFile(`${paths.checkpoint}.older`, paths.checkpoint)
+    await appendTo(ws, 'clicks', clicks(40, 10))
+    const counters = await runUntil(ws, 50)
+    expect(counters.recordsIn).toBe(50)
+
+    const sessions = await readAll(ws, 'sessions')
+    expect(sessions.slice(0, reference.length)).toEqual(reference)
+    expect(new Set(sessions).size).toBe(sessions.length)
+    expect(counters.rowsOut.DESTINATION_SQL_STREAM).toBe(sessions.length)
+  })
+
+  it('starts over at trim-horizon when asked, keeping the output numbering so nothing is dropped', async () => {
+    const ws = await workspaceIn(await tempDir())
+    await appendTo(ws, 'clicks', clicks(0, 15))
+    await deployApplication({
+      ctx: contextFor(ws),
+      name: 'lab',
+      sqlFile: `${TEMPLATES}sessionize-lab.sql`,
+      input: {kind: 'local', name: 'clicks'},
+      schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
+      outputs: [{stream: 'DESTINATION_SQL_STREAM', target: {kind: 'local', name: 'sessions'}}],
+    })
+    await runUntil(ws, 15)
+    const once = await readAll(ws, 'sessions')
+    const counters = await runUntil(ws, 15, 'trim-horizon')
+    expect(counters.recordsIn).toBe(15)
+    expect(await readAll(ws, 'sessions')).toEqual([...once, ...once])
+  })
+})
