@@ -57,8 +57,13 @@ export class NoteList {
   }
 }
 
+/**
+ * A `--` comment wrapped at `width`. Semicolons become commas and apostrophes inside words become
+ * typographic ones: some SQL clients and notebooks split scripts at `;` and track quotes without
+ * skipping comments.
+ */
 export function wrapComment(text: string, width = 110): string {
-  const words = text.split(/\s+/)
+  const words = commentSafe(text).split(/\s+/)
   const lines: string[] = []
   let line = '--'
   for (const word of words) {
@@ -70,4 +75,8 @@ export function wrapComment(text: string, width = 110): string {
   }
   lines.push(line)
   return lines.join('\n') + '\n'
+}
+
+export function commentSafe(text: string): string {
+  return text.replace(/;/g, ',').replace(/(\w)'(\w)/g, '$1\u2019$2')
 }

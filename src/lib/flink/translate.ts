@@ -6,7 +6,7 @@ import {printStatement} from '../sql/printer.js'
 import type {SqlType} from '../sql/types.js'
 import type {TargetSpec} from '../targets/spec.js'
 import {flinkIdentifier, flinkString, flinkType} from './names.js'
-import {NoteList, wrapComment, type FlinkNote, type FlinkWarning} from './notes.js'
+import {commentSafe, NoteList, wrapComment, type FlinkNote, type FlinkWarning} from './notes.js'
 import {columnsUsedOn, indent, QueryTranslator, streamsRead, TIME_COLUMN, Untranslatable, type StreamShape} from './queries.js'
 
 /**
@@ -131,7 +131,7 @@ export function translateToFlink(sql: string, options: FlinkTranslateOptions = {
       if (!(error instanceof Untranslatable)) throw error
       const label = `PUMP "${pump.statement.name}"`
       warn(label, pump.statement.pos.line, {code: 'untranslated', message: `not translated: ${error.message}.`})
-      untranslated.push(wrapComment(`Not translated: ${label}: ${error.message}.`) + commentOut(printStatement(pump.statement) + ';'))
+      untranslated.push(wrapComment(`Not translated: ${label}: ${error.message}.`) + commentOut(printStatement(pump.statement)))
       return undefined
     }
   }
@@ -149,7 +149,7 @@ export function translateToFlink(sql: string, options: FlinkTranslateOptions = {
     if (branches.length < view.writers.length) notes.add('untranslated', 'Some pumps into this stream have no translation; the view holds the rows of the others only.')
     noteWarnings(label, view.statement.pos.line, notes)
     viewSql.push(
-      `-- In-application stream ${view.name}, fed by ${view.writers.map((w) => `PUMP "${w.statement.name}"`).join(', ')}\n` +
+      `-- In-application stream ${commentSafe(view.name)}, fed by ${view.writers.map((w) => `PUMP "${w.statement.name}"`).join(', ')}\n` +
         notes.comments() +
         `CREATE VIEW ${flinkIdentifier(view.name)} AS\nSELECT *, PROCTIME() AS ${TIME_COLUMN} FROM (\n${indent(branches.join('\nUNION ALL\n'))}\n);`,
     )
@@ -187,19 +187,20 @@ export function translateToFlink(sql: string, options: FlinkTranslateOptions = {
 
 function header(options: FlinkTranslateOptions): string {
   return (
-    `-- Flink SQL translated by \`clickstream app translate\` from ${options.file ?? 'a KDA SQL application'} (Kinesis Data Analytics for SQL).\n` +
+    `-- Flink SQL translated by \`clickstream app translate\` from ${commentSafe(options.file ?? 'a KDA SQL application')} (Kinesis Data Analytics for SQL).\n` +
     '-- Runs in a Managed Service for Apache Flink Studio notebook (%flink.ssql) or a Flink SQL client or gateway (Flink 1.15+).\n' +
-    "-- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'); with\n" +
+    "-- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'). With\n" +
     "-- flink-connector-aws 5.x name that connector 'kinesis-legacy'. Lines starting with -- NOTE: mark where Flink\n" +
     '-- behaves differently from KDA.\n\n' +
     "-- KDA computed every time in UTC.\nSET 'table.local-time-zone' = 'UTC';\n\n"
   )
 }
 
+/** KDA SQL shown as a comment, without semicolons (see wrapComment). */
 function commentOut(sql: string): string {
   return sql
     .split('\n')
-    .map((l) => `--   ${l}`)
+    .map((l) => `--   ${commentSafe(l)}`)
     .join('\n')
 }
 
@@ -306,9 +307,9 @@ function sourceTable(source: SourceInfo, options: FlinkTranslateOptions, region:
     if (source.columns.some((c) => c.type.name === 'TIMESTAMP')) withOptions.push(['json.timestamp-format.standard', 'ISO-8601'])
   }
   notes.notes.forEach((n) => warn(label, 0, n))
-  const what = source.isInput ? `The input (KDA's ${source.name})` : `${source.name}, read by the SQL`
+  const what = source.isInput ? `The input (in KDA: ${source.name})` : `${source.name}, read by the SQL`
   return (
-    `-- ${what}. ROWTIME becomes the processing-time attribute ${TIME_COLUMN}; records KDA sent to error_stream are skipped.\n` +
+    `-- ${what}. ROWTIME becomes the processing-time attribute ${TIME_COLUMN}. Records KDA sent to error_stream are skipped.\n` +
     notes.comments() +
     `CREATE TABLE ${flinkIdentifier(source.name)} (\n${columns.join(',\n')}\n) ${withClause(withOptions)};`
   )

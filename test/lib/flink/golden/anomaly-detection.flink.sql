@@ -1,13 +1,13 @@
 -- Flink SQL translated by `clickstream app translate` from test/lib/flink/fixtures/anomaly-detection.sql (Kinesis Data Analytics for SQL).
 -- Runs in a Managed Service for Apache Flink Studio notebook (%flink.ssql) or a Flink SQL client or gateway (Flink 1.15+).
--- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'); with
+-- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'). With
 -- flink-connector-aws 5.x name that connector 'kinesis-legacy'. Lines starting with -- NOTE: mark where Flink
 -- behaves differently from KDA.
 
 -- KDA computed every time in UTC.
 SET 'table.local-time-zone' = 'UTC';
 
--- The input (KDA's SOURCE_SQL_STREAM_001). ROWTIME becomes the processing-time attribute proc_time; records KDA sent to error_stream are skipped.
+-- The input (in KDA: SOURCE_SQL_STREAM_001). ROWTIME becomes the processing-time attribute proc_time. Records KDA sent to error_stream are skipped.
 CREATE TABLE SOURCE_SQL_STREAM_001 (
   browseraction VARCHAR(32),
   site VARCHAR(32),
@@ -34,7 +34,7 @@ CREATE TABLE DESTINATION_SQL_STREAM (
 
 -- In-application stream CLICKSTREAM, fed by PUMP "CLICKPUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
+--   and carried that time through every pump, Flink takes the time again in each operator.
 CREATE VIEW CLICKSTREAM AS
 SELECT *, PROCTIME() AS proc_time FROM (
   SELECT CAST(COUNT(*) AS DOUBLE) AS CLICKCOUNT
@@ -45,7 +45,7 @@ SELECT *, PROCTIME() AS proc_time FROM (
 
 -- In-application stream IMPRESSIONSTREAM, fed by PUMP "IMPRESSIONPUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
+--   and carried that time through every pump, Flink takes the time again in each operator.
 CREATE VIEW IMPRESSIONSTREAM AS
 SELECT *, PROCTIME() AS proc_time FROM (
   SELECT CAST(COUNT(*) AS DOUBLE) AS IMPRESSIONCOUNT
@@ -56,8 +56,8 @@ SELECT *, PROCTIME() AS proc_time FROM (
 
 -- In-application stream CTRSTREAM, fed by PUMP "CTRPUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
--- NOTE: Rows matched on equal ROWTIME (in KDA, results of the same window); processing times never match
+--   and carried that time through every pump, Flink takes the time again in each operator.
+-- NOTE: Rows matched on equal ROWTIME (in KDA, results of the same window), processing times never match
 --   exactly, so this joins rows whose processing times are within one second of each other.
 CREATE VIEW CTRSTREAM AS
 SELECT *, PROCTIME() AS proc_time FROM (
@@ -67,13 +67,13 @@ SELECT *, PROCTIME() AS proc_time FROM (
   WHERE IMPRESSIONSTREAM.proc_time BETWEEN CLICKSTREAM.proc_time - INTERVAL '1' SECOND AND CLICKSTREAM.proc_time + INTERVAL '1' SECOND
 );
 
--- Not translated: PUMP "OUTPUT_PUMP": RANDOM_CUT_FOREST has no Flink SQL equivalent; AWS runs Random Cut
+-- Not translated: PUMP "OUTPUT_PUMP": RANDOM_CUT_FOREST has no Flink SQL equivalent, AWS runs Random Cut
 --   Forest as a DataStream job (amazon-kinesis-data-analytics-examples, AnomalyDetection/RandomCutForest).
 --   CREATE OR REPLACE PUMP OUTPUT_PUMP AS INSERT INTO DESTINATION_SQL_STREAM
 --   SELECT STREAM *
 --   FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM CTR
 --   FROM CTRSTREAM), 100, 12, 100000, 1))
---   WHERE (ANOMALY_SCORE > 2);
+--   WHERE (ANOMALY_SCORE > 2)
 
 -- Warnings printed by clickstream app translate (not part of its output):
 --   anomaly-detection.sql: No pump writes to a result stream that translates: the script defines tables and views but runs nothing.

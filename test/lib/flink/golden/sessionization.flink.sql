@@ -1,13 +1,13 @@
 -- Flink SQL translated by `clickstream app translate` from test/lib/flink/fixtures/sessionization.sql (Kinesis Data Analytics for SQL).
 -- Runs in a Managed Service for Apache Flink Studio notebook (%flink.ssql) or a Flink SQL client or gateway (Flink 1.15+).
--- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'); with
+-- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'). With
 -- flink-connector-aws 5.x name that connector 'kinesis-legacy'. Lines starting with -- NOTE: mark where Flink
 -- behaves differently from KDA.
 
 -- KDA computed every time in UTC.
 SET 'table.local-time-zone' = 'UTC';
 
--- The input (KDA's SOURCE_SQL_STREAM_001). ROWTIME becomes the processing-time attribute proc_time; records KDA sent to error_stream are skipped.
+-- The input (in KDA: SOURCE_SQL_STREAM_001). ROWTIME becomes the processing-time attribute proc_time. Records KDA sent to error_stream are skipped.
 CREATE TABLE SOURCE_SQL_STREAM_001 (
   user_id INT,
   device_id VARCHAR(8),
@@ -48,8 +48,8 @@ BEGIN
 
 -- PUMP "WINDOW_PUMP_SEC"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
--- NOTE: WINDOWED BY STAGGER opened one window per key at its first row; Flink has no such window in SQL, so
+--   and carried that time through every pump, Flink takes the time again in each operator.
+-- NOTE: WINDOWED BY STAGGER opened one window per key at its first row, Flink has no such window in SQL, so
 --   this is a processing-time TUMBLE window of the same length aligned to the clock (rows of one key may be
 --   split across two windows).
 INSERT INTO DESTINATION_SQL_STREAM

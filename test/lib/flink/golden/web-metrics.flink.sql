@@ -1,18 +1,18 @@
 -- Flink SQL translated by `clickstream app translate` from test/lib/flink/fixtures/web-metrics.sql (Kinesis Data Analytics for SQL).
 -- Runs in a Managed Service for Apache Flink Studio notebook (%flink.ssql) or a Flink SQL client or gateway (Flink 1.15+).
--- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'); with
+-- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'). With
 -- flink-connector-aws 5.x name that connector 'kinesis-legacy'. Lines starting with -- NOTE: mark where Flink
 -- behaves differently from KDA.
 
 -- KDA computed every time in UTC.
 SET 'table.local-time-zone' = 'UTC';
 
--- The input (KDA's WASA_001). ROWTIME becomes the processing-time attribute proc_time; records KDA sent to error_stream are skipped.
+-- The input (in KDA: WASA_001). ROWTIME becomes the processing-time attribute proc_time. Records KDA sent to error_stream are skipped.
 -- NOTE: Flink cannot read a Firehose delivery stream: send the records of web-beacons to a Kinesis data
 --   stream of that name instead (Firehose can stay as a sink).
 CREATE TABLE WASA_001 (
   host VARCHAR(16),
-  datetime VARCHAR(32),
+  `datetime` VARCHAR(32),
   request VARCHAR(256),
   response INT,
   `bytes` INT,
@@ -51,7 +51,7 @@ CREATE TABLE DESTINATION_SQL_STREAM (
 
 -- In-application stream EVENT_STREAM, fed by PUMP "SHARED_EVENT_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
+--   and carried that time through every pump, Flink takes the time again in each operator.
 CREATE VIEW EVENT_STREAM AS
 SELECT *, PROCTIME() AS proc_time FROM (
   SELECT 'event_count' AS METRICTYPE,
@@ -59,36 +59,36 @@ SELECT *, PROCTIME() AS proc_time FROM (
     CAST(EVENT AS VARCHAR(1024)) AS METRICITEM,
     CAST(EVENT_COUNT AS BIGINT) AS UNITVALUEINT
   FROM (
-    SELECT TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP,
+    SELECT TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP,
       WEBLOGS.event AS EVENT,
       COUNT(*) AS EVENT_COUNT
     FROM WASA_001 AS WEBLOGS
     WHERE WEBLOGS.event IS NOT NULL
-    GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), WEBLOGS.event, TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND))
+    GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), WEBLOGS.event, TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND))
   )
 );
 
--- Not translated: PUMP "INTERMEDIATE_ANOMALY_EVENT_PUMP": RANDOM_CUT_FOREST has no Flink SQL equivalent; AWS
+-- Not translated: PUMP "INTERMEDIATE_ANOMALY_EVENT_PUMP": RANDOM_CUT_FOREST has no Flink SQL equivalent, AWS
 --   runs Random Cut Forest as a DataStream job (amazon-kinesis-data-analytics-examples,
 --   AnomalyDetection/RandomCutForest).
 --   CREATE OR REPLACE PUMP INTERMEDIATE_ANOMALY_EVENT_PUMP AS INSERT INTO ANOMALY_TEMP_STREAM (EVENTTIMESTAMPSTRING, METRICITEM, METRICITEMINT, UNITVALUEINT, ANOMALYSCORE)
 --   SELECT STREAM *
 --   FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM CAST(EVENTTIMESTAMP AS VARCHAR(16)), METRICITEM, CASE METRICITEM WHEN 'click' THEN 1 WHEN 'pageview' THEN 2 WHEN 'conversion' THEN 3 WHEN 'exception' THEN 4 WHEN 'playvideo' THEN 5 WHEN 'login' THEN 6 WHEN 'logoff' THEN 7 ELSE 0 END, UNITVALUEINT
---   FROM EVENT_STREAM), 100, 256, 100000, 1));
+--   FROM EVENT_STREAM), 100, 256, 100000, 1))
 -- Not translated: PUMP "ANOMALY_EVENT_PUMP": it reads ANOMALY_TEMP_STREAM, which has no Flink translation
 --   (none of its pumps translates).
 --   CREATE OR REPLACE PUMP ANOMALY_EVENT_PUMP AS INSERT INTO DESTINATION_SQL_STREAM (METRICTYPE, EVENTTIMESTAMP, METRICITEM, UNITVALUEFLOAT)
 --   SELECT 'event_anomaly', CAST(EVENTTIMESTAMPSTRING AS BIGINT), METRICITEM, ANOMALYSCORE
 --   FROM (SELECT STREAM EVENTTIMESTAMPSTRING, METRICITEM, UNITVALUEINT, ANOMALYSCORE
---   FROM ANOMALY_TEMP_STREAM);
+--   FROM ANOMALY_TEMP_STREAM)
 
 EXECUTE STATEMENT SET
 BEGIN
 
 -- PUMP "VISTOR_COUNTER_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
--- NOTE: GROUP BY WINDOW_TIME grouped by an event-time bucket that KDA closed when the next bucket began; here
+--   and carried that time through every pump, Flink takes the time again in each operator.
+-- NOTE: GROUP BY WINDOW_TIME grouped by an event-time bucket that KDA closed when the next bucket began, here
 --   a processing-time TUMBLE window of INTERVAL '60' SECOND closes the groups, with the bucket kept as a key.
 INSERT INTO DESTINATION_SQL_STREAM
 SELECT 'visitor_count' AS METRICTYPE,
@@ -97,18 +97,18 @@ SELECT 'visitor_count' AS METRICTYPE,
   CAST(COUNT(WEBLOGS.CLIENTID) AS BIGINT) AS UNITVALUEINT,
   CAST(NULL AS DOUBLE) AS UNITVALUEFLOAT
 FROM (
-  SELECT TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WASA_001.datetime, 'dd/MMM/yyyy:HH:mm:ss z')), 60), FLOOR(TO_TIMESTAMP(WASA_001.datetime, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS WINDOW_TIME,
+  SELECT TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 60), FLOOR(TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS WINDOW_TIME,
     CAST(TUMBLE_START(WASA_001.proc_time, INTERVAL '60' SECOND) AS TIMESTAMP(3)),
     WASA_001.clientid AS CLIENTID,
     TUMBLE_PROCTIME(WASA_001.proc_time, INTERVAL '60' SECOND) AS proc_time
   FROM WASA_001
-  GROUP BY TUMBLE(WASA_001.proc_time, INTERVAL '60' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WASA_001.datetime, 'dd/MMM/yyyy:HH:mm:ss z')), 60), FLOOR(TO_TIMESTAMP(WASA_001.datetime, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WASA_001.clientid
+  GROUP BY TUMBLE(WASA_001.proc_time, INTERVAL '60' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 60), FLOOR(TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WASA_001.clientid
 ) AS WEBLOGS
 GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '60' SECOND), WINDOW_TIME;
 
 -- PUMP "PAGEVIEWS_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
+--   and carried that time through every pump, Flink takes the time again in each operator.
 -- NOTE: ORDER BY STEP(WEBLOGS.ROWTIME BY INTERVAL '10' SECOND), PAGE_COUNT DESC is dropped: Flink sorts
 --   streams only by a time attribute, so rows of one window arrive unsorted.
 INSERT INTO DESTINATION_SQL_STREAM
@@ -120,10 +120,10 @@ SELECT 'top_pages' AS METRICTYPE,
 FROM (
   SELECT WEBLOGS.page AS PAGE,
     COUNT(*) AS PAGE_COUNT,
-    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP
+    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP
   FROM WASA_001 AS WEBLOGS
   WHERE WEBLOGS.page IS NOT NULL
-  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WEBLOGS.page
+  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WEBLOGS.page
   HAVING COUNT(*) > 1
 );
 
@@ -138,7 +138,7 @@ FROM EVENT_STREAM;
 
 -- PUMP "AGENT_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
+--   and carried that time through every pump, Flink takes the time again in each operator.
 INSERT INTO DESTINATION_SQL_STREAM
 SELECT 'agent_count' AS METRICTYPE,
   CAST(CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', EVENTTIMESTAMP) AS BIGINT) * 1000 AS BIGINT) AS EVENTTIMESTAMP,
@@ -156,7 +156,7 @@ FROM (
 
 -- PUMP "REFERRER_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
+--   and carried that time through every pump, Flink takes the time again in each operator.
 -- NOTE: ORDER BY STEP(WEBLOGS.ROWTIME BY INTERVAL '10' SECOND), REFERRER_COUNT DESC is dropped: Flink sorts
 --   streams only by a time attribute, so rows of one window arrive unsorted.
 INSERT INTO DESTINATION_SQL_STREAM
@@ -168,14 +168,14 @@ SELECT 'referral_count' AS METRICTYPE,
 FROM (
   SELECT WEBLOGS.referrer AS REFERRER,
     COUNT(*) AS REFERRER_COUNT,
-    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP
+    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP
   FROM WASA_001 AS WEBLOGS
-  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WEBLOGS.referrer
+  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WEBLOGS.referrer
 );
 
 -- PUMP "HOURLY_EVENT_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
+--   and carried that time through every pump, Flink takes the time again in each operator.
 INSERT INTO DESTINATION_SQL_STREAM
 SELECT 'hourly_events' AS METRICTYPE,
   CAST(EVENTTIMESTAMP AS BIGINT) AS EVENTTIMESTAMP,
@@ -192,7 +192,7 @@ FROM (
 
 -- PUMP "PAGELOAD_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
---   and carried that time through every pump; Flink takes the time again in each operator.
+--   and carried that time through every pump, Flink takes the time again in each operator.
 INSERT INTO DESTINATION_SQL_STREAM
 SELECT 'avg_pg_ld' AS METRICTYPE,
   CAST(CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', EVENTTIMESTAMP) AS BIGINT) * 1000 AS BIGINT) AS EVENTTIMESTAMP,
@@ -202,10 +202,10 @@ SELECT 'avg_pg_ld' AS METRICTYPE,
 FROM (
   SELECT 'All Pages' AS METRICITEM,
     AVG(WEBLOGS.custom_metric_int_value) AS AVERAGE_MS,
-    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ssz')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ssz') TO SECOND)) AS EVENTTIMESTAMP
+    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssz')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssz') TO SECOND)) AS EVENTTIMESTAMP
   FROM WASA_001 AS WEBLOGS
   WHERE WEBLOGS.custom_metric_name = 'page_load_time'
-  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ssz')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.datetime, 'dd/MMM/yyyy:HH:mm:ssz') TO SECOND))
+  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssz')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssz') TO SECOND))
 );
 
 END;
