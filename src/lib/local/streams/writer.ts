@@ -40,6 +40,7 @@ export class LocalStreamWriter {
   private committedEnd = 0
   private nextSeq = 0
   private roundRobin = 0
+  private scratch: Buffer = Buffer.allocUnsafe(1 << 20)
   private readonly lock: AppendLock
   readonly config: LocalStreamConfig
   private readonly segmentBytes: number
@@ -61,22 +62,57 @@ export class LocalStreamWriter {
       this.syncWithStream()
       if (this.committedEnd >= this.segmentBytes) this.rotate()
       const firstSeq = this.nextSeq
-      const shards = this.config.shards
-      let seq = firstSeq
-      let text = ''
-      for (const r of records) {
-        const key = r.partitionKey
-        const shard = shards === 1 ? 0 : key === undefined || key === '' ? this.roundRobin++ % shards : shardOf(key, shards)
-        text += `${seq++}\t${r.time}\t${shard}\t${encodeKey(key)}\t${encodeData(r.data)}\n`
-      }
-      text += formatCommitLine(seq, Date.now(), this.options.producerId, mark)
-      const bytes = this.writeAll(Buffer.from(text, 'utf8'))
+      const {buffer, length} = this.encode(records, firstSeq, mark)
+      const bytes = this.writeAll(buffer.subarray(0, length))
       this.committedEnd += bytes
-      this.nextSeq = seq
+      this.nextSeq = firstSeq + records.length
       return {firstSeq, count: records.length, bytes}
     } finally {
       this.lock.release()
     }
+  }
+
+  /**
+   * The batch's lines and commit line, encoded straight into a reused buffer: writing each part
+   * in place is several times faster than joining one long string and encoding it.
+   */
+  private encode(records: readonly AppendRecord[], firstSeq: number, mark: string | undefined): {buffer: Buffer; length: number} {
+    const shards = this.config.shards
+    let buf = this.scratch
+    let off = 0
+    let seq = firstSeq
+    for (const r of records) {
+      const key = r.partitionKey === '' ? undefined : r.partitionKey
+      const data = encodeData(r.data)
+      const keyText = encodeKey(key)
+      // UTF-8 takes at most 3 bytes per UTF-16 unit; numbers and separators fit in 64.
+      const need = 3 * (data.length + keyText.length) + 64
+      if (off + need > buf.length) buf = this.grow(off + need, off)
+      off += buf.write(String(seq++), off, 'latin1')
+      buf[off++] = TAB
+      off = writeEpochMs(buf, off, r.time)
+      buf[off++] = TAB
+      const shard = shards === 1 ? 0 : key === undefined ? this.roundRobin++ % shards : shardOf(key, shards)
+      off += buf.write(String(shard), off, 'latin1')
+      buf[off++] = TAB
+      if (keyText !== '') off += buf.write(keyText, off, 'utf8')
+      buf[off++] = TAB
+      off += buf.write(data, off, 'utf8')
+      buf[off++] = NEWLINE
+    }
+    const commit = formatCommitLine(seq, Date.now(), this.options.producerId, mark)
+    const need = 3 * commit.length
+    if (off + need > buf.length) buf = this.grow(off + need, off)
+    off += buf.write(commit, off, 'utf8')
+    return {buffer: buf, length: off}
+  }
+
+  private grow(size: number, keep: number): Buffer {
+    const bigger = Buffer.allocUnsafe(Math.max(size, this.scratch.length * 2))
+    this.scratch.copy(bigger, 0, 0, keep)
+    // A huge one-off batch should not pin its buffer for the writer's life.
+    if (bigger.length <= MAX_SCRATCH_BYTES) this.scratch = bigger
+    return bigger
   }
 
   /** The mark of this writer's producer in its last commit, searching from the newest segment. */
@@ -171,6 +207,27 @@ export class LocalStreamWriter {
   private path(): string {
     return join(this.dir, this.segment)
   }
+}
+
+const TAB = 9
+const NEWLINE = 10
+const MAX_SCRATCH_BYTES = 64 << 20
+
+/**
+ * Writes an epoch-ms integer in decimal. Splitting it into two small integers avoids the slow
+ * double-to-string path, which showed in profiles at a million records a second.
+ */
+function writeEpochMs(buf: Buffer, off: number, ms: number): number {
+  if (!(ms >= 1e7 && ms <= Number.MAX_SAFE_INTEGER && Math.floor(ms) === ms)) return off + buf.write(String(ms), off, 'latin1')
+  const high = Math.floor(ms / 1e7)
+  let low = ms - high * 1e7
+  off += buf.write(String(high), off, 'latin1')
+  for (let p = off + 6; p >= off; p--) {
+    const q = (low / 10) | 0
+    buf[p] = 48 + low - q * 10
+    low = q
+  }
+  return off + 7
 }
 
 /**
