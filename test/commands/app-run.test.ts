@@ -34,7 +34,7 @@ describe('clickstream app run', () => {
     const dir = await tempDir()
     await writeFile(join(dir, 'clicks.ndjson'), LAB_INPUT + '\n')
     const result = await runCli(['app', 'run', join(TEMPLATES, 'sessionize-lab.sql'), '--from', 'file:clicks.ndjson', '--rowtime', 'event_timestamp', '--with-rowtime'], dir)
-    expect(result.stderr).toContain('5 records in (5 rows into SOURCE_SQL_STREAM_001), 0 set aside')
+    expect(result.stderr).toContain('5 records in (5 rows into SOURCE_SQL_STREAM_001), 0 sent to error_stream')
     expect(result.code).toBe(0)
     expect(ndjson(result.stdout)).toEqual(LAB_SESSIONS)
   })
@@ -67,6 +67,20 @@ describe('clickstream app run', () => {
     expect(error).toMatchObject({ERROR_LEVEL: 'ERROR', ERROR_NAME: 'Input_Coercion_Error', DATA_ROWTIME: '2023-11-14 22:13:50.000'})
     expect(error.MESSAGE).toContain('ROWTIME field $.event_timestamp: cannot read "soon" as a time')
     expect(Buffer.from(error.DATA_ROW, 'hex').toString()).toBe('{"user_id":"user3","event_timestamp":"soon"}')
+  })
+
+  it('counts rows a pump cannot evaluate with the records set aside, and goes on', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'clicks.ndjson'), LAB_INPUT + '\n')
+    await writeFile(
+      join(dir, 'app.sql'),
+      'CREATE STREAM "OUT" (U VARCHAR(8), R INTEGER);\n' +
+        'CREATE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "user_id", 10 / ("event_timestamp" - 1700000000000) FROM "SOURCE_SQL_STREAM_001";\n',
+    )
+    const result = await runCli(['app', 'run', 'app.sql', '--schema', join(TEMPLATES, 'sessionize-lab.schema.json'), '--from', 'file:clicks.ndjson', '--json'], dir)
+    expect(result.code).toBe(0)
+    expect(ndjson(result.stdout)).toHaveLength(4)
+    expect(JSON.parse(result.stderr)).toMatchObject({recordsIn: 5, errors: 1, firstErrors: ['P: division by zero']})
   })
 
   it('discovers the input schema from the first records when none is given', async () => {

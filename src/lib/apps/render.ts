@@ -6,12 +6,12 @@ import type {AppRunResult} from './run.js'
 /** The summary `app run` prints on stderr. */
 export function renderRunSummary(r: AppRunResult): string {
   const lines = [
-    `${r.ended ? 'Input ended' : 'Stopped'} after ${formatDuration(r.elapsedMs)}: ${formatCount(r.recordsIn)} records in (${formatCount(r.rowsIn)} rows into ${r.sourceStream}), ${formatCount(r.errors)} set aside to error_stream.`,
+    `${r.ended ? 'Input ended' : 'Stopped'} after ${formatDuration(r.elapsedMs)}: ${formatCount(r.recordsIn)} records in (${formatCount(r.rowsIn)} rows into ${r.sourceStream}), ${formatCount(r.errors)} sent to error_stream.`,
   ]
   if (r.schema.origin === 'discovered') lines.push(`Input schema discovered from the first records: ${r.schema.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')}.`)
   for (const o of r.outputs) lines.push(`  ${o.stream} → ${o.target}: ${formatCount(o.rows)} rows`)
   if (r.errors > 0) {
-    lines.push(`First records set aside:`)
+    lines.push(`First errors:`)
     for (const e of r.firstErrors) lines.push(`  ${e}`)
     if (!r.outputs.some((o) => o.stream === 'error_stream')) lines.push(`Route them somewhere with --output error_stream=file:errors.ndjson.`)
   }

@@ -119,7 +119,16 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     changed = true
   }
 
-  const runtime: ApplicationRuntime = options.app.createRuntime({onRow: emit, restore: options.restore})
+  // Rows a pump could not evaluate (division by zero, a bad CAST) reach error_stream from the
+  // runtime itself: counted with the records the mapping set aside.
+  const onRow = (stream: string, row: Row, rowtime: number) => {
+    if (stream === ERROR_STREAM) {
+      counters.errors++
+      if (counters.firstErrors.length < MAX_FIRST_ERRORS) counters.firstErrors.push(`${row[6] ?? 'pump'}: ${row[3]}`)
+    }
+    emit(stream, row, rowtime)
+  }
+  const runtime: ApplicationRuntime = options.app.createRuntime({onRow, restore: options.restore})
 
   const setAside = (record: InRecord, reason: string, rowtime: number) => {
     counters.errors++
