@@ -16,17 +16,36 @@ export interface FileIdentity {
 }
 
 /** Complete lines read from one file, with the byte range and line numbers they cover. */
-export interface LineChunk {
-  file: FileIdentity | undefined
-  /** Complete lines, each ending in `\n`, except a last line the file ends without. */
-  text: string
-  /** Line number of the first line (1-based). */
-  firstLine: number
-  /** Byte offsets of the chunk in the (decompressed) file. */
-  startOffset: number
-  endOffset: number
-  /** True when every character is one byte, so string offsets are byte offsets. */
-  singleByte: boolean
+export class LineChunk {
+  private decoded: string | undefined
+
+  constructor(
+    readonly file: FileIdentity | undefined,
+    /** Complete lines, each ending in `\n`, except a last line the file ends without. */
+    readonly bytes: Buffer,
+    /** Line number of the first line (1-based), and how many lines there are. */
+    readonly firstLine: number,
+    readonly lineCount: number,
+    /** Byte offset of the chunk in the (decompressed) file. */
+    readonly startOffset: number,
+  ) {}
+
+  get endOffset(): number {
+    return this.startOffset + this.bytes.length
+  }
+
+  /** The lines as text, decoded once, when first asked for (parsing threads never need it here). */
+  get text(): string {
+    this.decoded ??= this.bytes.toString('utf8')
+    return this.decoded
+  }
+
+  /** The byte offset in the file of character `index` of `text`. */
+  offsetOf(index: number): number {
+    const text = this.text
+    if (index >= text.length) return this.endOffset
+    return this.startOffset + (text.length === this.bytes.length ? index : Buffer.byteLength(text.slice(0, index)))
+  }
 }
 
 export interface ReadPosition {
@@ -121,18 +140,11 @@ class LineChunker {
   }
 
   private emit(file: FileIdentity | undefined, data: Buffer, length: number): LineChunk {
-    const text = data.toString('utf8', 0, length)
+    const bytes = data.subarray(0, length)
     let lines = 0
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
-    if (text.length > 0 && text.charCodeAt(text.length - 1) !== 10) lines++
-    const chunk: LineChunk = {
-      file,
-      text,
-      firstLine: this.line + 1,
-      startOffset: this.offset,
-      endOffset: this.offset + length,
-      singleByte: text.length === length,
-    }
+    for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) lines++
+    if (length > 0 && bytes[length - 1] !== NEWLINE) lines++
+    const chunk = new LineChunk(file, bytes, this.line + 1, lines, this.offset)
     this.offset += length
     this.line += lines
     return chunk

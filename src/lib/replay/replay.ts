@@ -197,6 +197,7 @@ class ReplayRun {
   readonly summaries: ReplayFileSummary[] = []
   readonly examples: RejectedLine[] = []
   private readonly pacer: Pacer | undefined
+  private readonly keyField: string
   private readonly keyOf: ((entry: AccessLogEntry) => string | undefined) | undefined
   private readonly json: boolean
   private readonly batchLines: number
@@ -214,7 +215,9 @@ class ReplayRun {
     private readonly pool: ParsePool | undefined,
   ) {
     this.pacer = makePacer(options.speed, ctx.clock)
-    this.keyOf = keyReader(options.partitionKey)
+    // Files, stdout and the lake have no shards: no key to compute.
+    this.keyField = options.to.kind === 'local' || options.to.kind === 'kinesis' ? options.partitionKey : 'random'
+    this.keyOf = keyReader(this.keyField)
     this.json = options.transform === 'json'
     this.batchLines = options.batchLines ?? DEFAULT_BATCH_LINES
     this.bytesTotal = inputs.every((i) => i.kind === 'file' && !i.gzip) ? inputs.reduce((n, i) => n + (i.kind === 'file' ? i.size : 0), 0) : undefined
@@ -320,7 +323,7 @@ class ReplayRun {
           if (this.shouldStop()) break
         }
       }
-      await this.send(chunk, s, lineNo - 1, progress)
+      await this.send(chunk, s >= text.length ? 'all' : s, lineNo - 1, progress)
       if (this.shouldStop()) {
         this.stopped = true
         // Ends the reader (closing its file) without reading further.
@@ -334,41 +337,31 @@ class ReplayRun {
   private async consumeInPool(pool: ParsePool, chunks: AsyncGenerator<LineChunk>, summary: ReplayFileSummary, progress: FileProgress | undefined): Promise<void> {
     const inFlight: Array<{chunk: LineChunk; work: Promise<ChunkWork>}> = []
     const depth = pool.size * 2
-    const keyField = this.options.partitionKey
+    const keyField = this.keyField
     const deliver = async (item: {chunk: LineChunk; work: Promise<ChunkWork>}) => {
       const {chunk} = item
       const work = await item.work
-      const {out, bounds, times, keys, rejects} = work
-      const text = chunk.text
+      const {bounds, times, rejects} = work
+      const out = Buffer.from(work.out.buffer, work.out.byteOffset, work.out.byteLength).toString('utf8')
+      const keys = work.keys?.split('\n')
       const batch: OutRecord[] = new Array(times.length)
       let start = 0
       for (let i = 0; i < times.length; i++) {
         const time = times[i]
         if (time < this.firstTime) this.firstTime = time
         if (time > this.lastTime) this.lastTime = time
-        let data: string
-        if (this.json) {
-          data = out.slice(start, bounds[i] - 1)
-          start = bounds[i]
-        } else {
-          data = text.slice(bounds[2 * i], bounds[2 * i + 1])
-        }
-        batch[i] = {data, time, partitionKey: keys?.[i]}
+        batch[i] = {data: out.slice(start, bounds[i] - 1), time, partitionKey: keys?.[i] || undefined}
+        start = bounds[i]
       }
-      if (rejects.length > 0) {
-        const lineTexts = text.split('\n')
-        for (const r of rejects) {
-          this.reject({file: summary.file, line: chunk.firstLine + r.index, column: r.column, reason: r.reason, text: lineTexts[r.index].replace(/\r$/, '')})
-        }
-        summary.rejected += rejects.length
-      }
+      for (const r of rejects) this.reject({file: summary.file, line: chunk.firstLine + r.index, column: r.column, reason: r.reason, text: r.text})
+      summary.rejected += rejects.length
       this.read += work.lines
       summary.read += work.lines
       this.batch = batch
-      await this.send(chunk, text.length, chunk.firstLine + work.lines - 1, progress)
+      await this.send(chunk, 'all', chunk.firstLine + work.lines - 1, progress)
     }
     for await (const chunk of chunks) {
-      inFlight.push({chunk, work: pool.run(chunk.text, this.json, keyField)})
+      inFlight.push({chunk, work: pool.run(chunk.bytes, this.json, keyField)})
       if (inFlight.length >= depth) await deliver(inFlight.shift()!)
       if (this.shouldStop()) break
     }
@@ -388,8 +381,8 @@ class ReplayRun {
   }
 
   /** Sends the batch, covering the chunk up to character `upTo` (line `lastLine`), and records the position. */
-  private async send(chunk: LineChunk, upTo: number, lastLine: number, progress: FileProgress | undefined): Promise<void> {
-    const offset = upTo === chunk.text.length ? chunk.endOffset : chunk.startOffset + (chunk.singleByte ? upTo : Buffer.byteLength(chunk.text.slice(0, upTo)))
+  private async send(chunk: LineChunk, upTo: number | 'all', lastLine: number, progress: FileProgress | undefined): Promise<void> {
+    const offset = upTo === 'all' ? chunk.endOffset : chunk.offsetOf(upTo)
     const advanced = progress !== undefined && (offset !== progress.offset || lastLine !== progress.line)
     if (progress) {
       progress.offset = offset
@@ -421,9 +414,7 @@ class ReplayRun {
 async function countLines(file: FileIdentity): Promise<number> {
   let lines = 0
   for await (const chunk of readFileChunks(file, {offset: 0, line: 0})) {
-    lines = chunk.firstLine - 1
-    for (let i = chunk.text.indexOf('\n'); i !== -1; i = chunk.text.indexOf('\n', i + 1)) lines++
-    if (!chunk.text.endsWith('\n')) lines++
+    lines = chunk.firstLine - 1 + chunk.lineCount
   }
   return lines
 }

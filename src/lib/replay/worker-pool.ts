@@ -35,12 +35,15 @@ export class ParsePool {
     return this.workers.length
   }
 
-  run(text: string, json: boolean, keyField: string): Promise<ChunkWork> {
+  /** Parses a chunk of lines (UTF-8 bytes; the pool takes a copy, moved to the worker without a second one). */
+  run(bytes: Buffer, json: boolean, keyField: string): Promise<ChunkWork> {
     const i = this.next
     this.next = (this.next + 1) % this.workers.length
+    const own = new Uint8Array(bytes.length)
+    own.set(bytes)
     return new Promise((resolve, reject) => {
       this.queues[i].push({resolve, reject})
-      this.workers[i].postMessage({text, json, keyField})
+      this.workers[i].postMessage({bytes: own, json, keyField}, [own.buffer])
     })
   }
 
