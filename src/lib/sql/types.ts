@@ -121,7 +121,7 @@ export function formatTimestamp(ms: number): string {
   const d = new Date(ms)
   const millis = d.getUTCMilliseconds()
   return (
-    `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
+    `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
     `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${millis < 10 ? '00' + millis : millis < 100 ? '0' + millis : millis}`
   )
 }
