@@ -1,4 +1,5 @@
--- A coarse device class from the user agent: crawlers first, then tablets, phones, computers.
+-- A coarse device class from the user agent: crawlers and health checks first, then tablets,
+-- phones, computers.
 WITH r AS (
   SELECT lower("user-agent") AS ua, host || ' ' || "user-agent" AS visitor
   FROM {{table}}
@@ -6,7 +7,7 @@ WITH r AS (
 )
 SELECT
   CASE
-    WHEN ua LIKE '%bot%' OR ua LIKE '%crawl%' OR ua LIKE '%spider%' OR ua LIKE '%slurp%' THEN 'crawler'
+    WHEN ua LIKE '%bot%' OR ua LIKE '%crawl%' OR ua LIKE '%spider%' OR ua LIKE '%slurp%' OR ua LIKE '%health%' THEN 'crawler'
     WHEN ua LIKE '%ipad%' OR ua LIKE '%tablet%' THEN 'tablet'
     WHEN ua LIKE '%mobile%' OR ua LIKE '%iphone%' OR ua LIKE '%android%' THEN 'mobile'
     WHEN ua = '-' OR ua = '' THEN 'unknown'

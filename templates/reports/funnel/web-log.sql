@@ -1,7 +1,8 @@
--- A visitor is a client address with its user agent. Each request is a step by its path:
--- checkout, cart, a product detail page (products/NAME/), else browse.
+-- A visitor is a client address with its user agent. Each request is a step by its path (the
+-- query string left out, so /login/?next=/checkout/ is not a checkout): checkout, cart, a
+-- product detail page (products/NAME/), else browse.
 WITH r AS (
-  SELECT host || ' ' || "user-agent" AS visitor, CAST("@timestamp" AS VARCHAR) AS ts, lower(split_part(request, ' ', 2)) AS path
+  SELECT host || ' ' || "user-agent" AS visitor, CAST("@timestamp" AS VARCHAR) AS ts, lower(split_part(split_part(request, ' ', 2), '?', 1)) AS path
   FROM {{table}}
   WHERE substr(CAST("@timestamp" AS VARCHAR), 1, 10) BETWEEN :from AND :until
 ),

@@ -9,12 +9,14 @@ export const FIXTURES = fileURLToPath(new URL('../../fixtures/lake/', import.met
 /**
  * The fixture tables, each with the record clock its producer would give it: web (400 of seed
  * 000's documents from the real access log), events (seed 001's raw clicks) and sessions (seed
- * 001's aggregated sessions, made from those events by the seed's user/device/minute rule).
+ * 001's aggregated sessions, made from those events by the seed's user/device/minute rule) and lab
+ * (seed 004's events with epoch-millisecond times, from `generate --profile lab -n 400 --seed 5 --start 2021-02-26T23:59:10Z`).
  */
 export const FIXTURE_TABLES = {
   web: {file: 'web.ndjson', time: (d: Record<string, string>) => Date.parse(d['@timestamp_utc'])},
   events: {file: 'events.ndjson', time: (d: Record<string, string>) => Date.parse(`${d.client_timestamp}Z`)},
   sessions: {file: 'sessions.ndjson', time: (d: Record<string, string>) => Date.parse(`${d.timeagg.replace(' ', 'T')}Z`)},
+  lab: {file: 'lab-events.ndjson', time: (d: Record<string, string>) => Number(d.event_timestamp)},
 } as const
 
 export type FixtureTable = keyof typeof FIXTURE_TABLES

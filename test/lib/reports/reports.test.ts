@@ -17,7 +17,7 @@ let root: string
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'clickstream-reports-'))
-  workspace = await fixtureWorkspace(root)
+  workspace = await fixtureWorkspace(root, ['web', 'events', 'sessions', 'lab'])
   await crawlLocal({workspace, clock})
 })
 
@@ -37,6 +37,7 @@ function tally<T>(items: T[], key: (item: T) => string, value: (item: T) => numb
 const web = fixtureDocuments('web') as Array<Record<string, string | number>>
 const sessions = fixtureDocuments('sessions') as Array<Record<string, string | number>>
 const events = fixtureDocuments('events') as Array<Record<string, string | number>>
+const lab = fixtureDocuments('lab') as Array<Record<string, string | number>>
 
 describe('reports on the local catalog', () => {
   it('daily on a web-log table: requests and bytes per day (local date of the log)', async () => {
@@ -66,6 +67,27 @@ describe('reports on the local catalog', () => {
     const fromSessions = await report('daily', {table: 'sessions'})
     expect(fromEvents.variant).toBe('events')
     expect(fromEvents.rows).toEqual(fromSessions.rows)
+  })
+
+  it('daily on seed 004\'s events: a gap of more than 10 s starts a session; days from epoch milliseconds', async () => {
+    const result = await report('daily', {table: 'lab'})
+    expect(result.variant).toBe('lab-events')
+    const starts = new Map<string, number>()
+    const byUser = new Map<string, number[]>()
+    for (const e of lab) byUser.set(String(e.user_id), [...(byUser.get(String(e.user_id)) ?? []), Number(e.event_timestamp)])
+    for (const times of byUser.values()) {
+      times.sort((a, b) => a - b)
+      times.forEach((t, i) => {
+        if (i === 0 || t - times[i - 1] > 10_000) {
+          const day = new Date(t).toISOString().slice(0, 10)
+          starts.set(day, (starts.get(day) ?? 0) + 1)
+        }
+      })
+    }
+    expect(starts.size).toBe(2)
+    expect(result.rows.map((r) => [r.day, r.sessions])).toEqual([...starts].sort())
+    // A session's events count on the day it started, so the days split events differently from their own dates.
+    expect(result.rows.reduce((a, r) => a + Number(r.events), 0)).toBe(lab.length)
   })
 
   it('durations: seed 001\'s histogram of sessions longer than 0 s, most common first', async () => {
@@ -167,7 +189,7 @@ describe('reports on the local catalog', () => {
   it('refuses a --table that is not in the catalog, listing the tables', async () => {
     const attempt = report('daily', {table: 'web"; DROP VIEW web; --'})
     await expect(attempt).rejects.toThrow(NotFoundError)
-    await expect(report('daily', {table: 'nope'})).rejects.toThrow("there is no table 'nope'. Tables: events, sessions, web.")
+    await expect(report('daily', {table: 'nope'})).rejects.toThrow("there is no table 'nope'. Tables: events, lab, sessions, web.")
     expect((await runQuery({sql: 'SELECT count(*) AS n FROM web', engine: 'local', workspace, clock, aws: {}})).rows).toEqual([{n: 400}])
   })
 
@@ -178,7 +200,7 @@ describe('reports on the local catalog', () => {
 
   it('picks the one table a report fits, and asks for --table when several do', async () => {
     expect((await report('status-codes')).table).toBe('web')
-    await expect(report('daily')).rejects.toThrow('report daily fits several tables: events, sessions, web; choose one with --table.')
+    await expect(report('daily')).rejects.toThrow('report daily fits several tables: events, lab, sessions, web; choose one with --table.')
   })
 
   it('names the columns a report needs when the table has none of its kinds', async () => {
