@@ -1029,7 +1029,8 @@ function compileSubstring(call: FunctionCall, args: Bound[], r: Resolver): Bound
       const marker = `${esc as string}"`
       const parts = (p as string).split(marker)
       if (parts.length !== 3) throw new RowError('SUBSTRING SIMILAR needs a pattern with two escaped double quotes')
-      const re = new RegExp(`^(?:${similarBody(parts[0], esc as string)})(${similarBody(parts[1], esc as string)})(?:${similarBody(parts[2], esc as string)})$`, 'u')
+      // Not anchored: the doc's SUBSTRING('123456789' SIMILAR '23#"456#"78' ESCAPE '#') is '456'.
+      const re = new RegExp(`(?:${similarBody(parts[0], esc as string)})(${similarBody(parts[1], esc as string)})(?:${similarBody(parts[2], esc as string)})`, 'u')
       const m = re.exec(s as string)
       return m ? m[1] : null
     }, type, args)
