@@ -249,7 +249,7 @@ export class QueryTranslator {
       case 'select':
         return this.translateSelect(q, needTime, projection)
       case 'union':
-        return `${this.translateQuery(q.left, needTime, projection)}\nUNION ${q.all ? 'ALL ' : ''}\n${this.translateQuery(q.right, needTime, projection)}`
+        return `${this.translateQuery(q.left, needTime, projection)}\nUNION${q.all ? ' ALL' : ''}\n${this.translateQuery(q.right, needTime, projection)}`
       case 'values': {
         const values = `VALUES ${q.rows.map((r) => `(${r.map((e) => this.expr(e, emptyContext())).join(', ')})`).join(', ')}`
         return needTime ? `SELECT *, PROCTIME() AS ${TIME_COLUMN} FROM (${values})` : values

@@ -91,7 +91,7 @@ export function translateToFlink(sql: string, options: FlinkTranslateOptions = {
   }
 
   const sources = describeSources(pumps, streams, options, warn)
-  const outputs = resolveOutputs(options.outputs ?? {}, streams)
+  const outputs = resolveOutputs(options.outputs ?? {}, streams, warn)
   const region = options.region
   if (!region) warn('', 0, {code: 'missing-region', message: `No --region: the connector tables use '${DEFAULT_REGION}'.`})
 
@@ -247,9 +247,17 @@ function describeSources(
   return sources
 }
 
-function resolveOutputs(outputs: Record<string, TargetSpec>, streams: Map<string, StreamInfo>): Map<string, TargetSpec> {
+function resolveOutputs(
+  outputs: Record<string, TargetSpec>,
+  streams: Map<string, StreamInfo>,
+  warn: (statement: string, line: number, note: FlinkNote) => void,
+): Map<string, TargetSpec> {
   const resolved = new Map<string, TargetSpec>()
   for (const [name, target] of Object.entries(outputs)) {
+    if (name.toLowerCase() === 'error_stream' && !streams.has(name)) {
+      warn('', 0, {code: 'untranslated', message: "--output error_stream is left out: Flink has no error stream (the source tables skip records they cannot parse, 'json.ignore-parse-errors')."})
+      continue
+    }
     const stream = streams.get(name) ?? streams.get(name.toUpperCase())
     if (!stream) {
       throw new UsageError(`--output ${name}: the SQL creates no stream of that name.`, {

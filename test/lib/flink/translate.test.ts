@@ -258,6 +258,12 @@ describe('translateToFlink: errors', () => {
     expect((error as InputError).location).toMatchObject({file: 'app.sql', line: 2})
   })
 
+  it('leaves out an --output for error_stream, with a warning', () => {
+    const {sql, warnings} = translate(pump(`SELECT STREAM "page", 1 FROM "SOURCE_SQL_STREAM_001"`), {outputs: {OUT: {kind: 'kinesis', name: 'out'}, error_stream: {kind: 'kinesis', name: 'errors'}}})
+    expect(sql).not.toContain("'errors'")
+    expect(warnings.find((w) => w.code === 'untranslated')?.message).toMatch(/error_stream is left out/)
+  })
+
   it('rejects an --output for a stream the SQL does not create, listing the streams', () => {
     expect(() => translate(pump(`SELECT STREAM "page", 1 FROM "SOURCE_SQL_STREAM_001"`), {outputs: {NOPE: {kind: 'kinesis', name: 'x'}}})).toThrow(UsageError)
     expect(() => translate(pump(`SELECT STREAM "page", 1 FROM "SOURCE_SQL_STREAM_001"`), {outputs: {NOPE: {kind: 'kinesis', name: 'x'}}})).toThrow(/Name one of|no stream of that name/)
