@@ -25,7 +25,7 @@ export async function openLocalSink(name: string, ctx: TargetContext, options: S
       const records = keyField === undefined ? batch : batch.map((r) => ({data: r.data, time: r.time, partitionKey: partitionKeyOf(r, keyField)}))
       const result = await writer.append(records, mark)
       delivered += result.count
-      bytes += result.bytes
+      bytes += result.payloadBytes
     },
     async lastMark() {
       return writer.lastMark()

@@ -32,6 +32,8 @@ export class LocalStreamReader {
   private offset = 0
   private fd: number | undefined
   private started = false
+  private closed = false
+  private wake: (() => void) | undefined
 
   constructor(
     readonly dir: string,
@@ -48,8 +50,7 @@ export class LocalStreamReader {
     const signal = this.options.signal
     const follow = this.options.follow ?? false
     let watcher: FSWatcher | undefined
-    let wake: (() => void) | undefined
-    const notify = () => wake?.()
+    const notify = () => this.wake?.()
     try {
       if (!(await this.waitForStream())) return
       this.position()
@@ -62,7 +63,7 @@ export class LocalStreamReader {
         }
       }
       let readSize = FIRST_READ
-      while (!signal?.aborted) {
+      while (!signal?.aborted && !this.closed) {
         if (this.fd === undefined && existsSync(join(this.dir, this.segment))) this.fd = openSync(join(this.dir, this.segment), 'r')
         const buf = Buffer.allocUnsafe(readSize)
         const n = this.fd === undefined ? 0 : readFully(this.fd, buf, this.offset)
@@ -94,18 +95,25 @@ export class LocalStreamReader {
             signal?.removeEventListener('abort', done)
             resolve()
           }
-          wake = done
+          this.wake = done
           signal?.addEventListener('abort', done, {once: true})
         })
-        wake = undefined
+        this.wake = undefined
       }
     } finally {
       watcher?.close()
-      this.close()
+      this.closeFile()
     }
   }
 
+  /** Releases the file; a read loop still running ends at its next step. */
   close(): void {
+    this.closed = true
+    this.wake?.()
+    this.closeFile()
+  }
+
+  private closeFile(): void {
     if (this.fd !== undefined) closeSync(this.fd)
     this.fd = undefined
   }
@@ -154,7 +162,7 @@ export class LocalStreamReader {
   }
 
   private open(name: string, offset: number): void {
-    this.close()
+    this.closeFile()
     this.segment = name
     this.offset = offset
     const path = join(this.dir, name)

@@ -1,7 +1,8 @@
 import {closeSync, openSync, readSync, readdirSync, statSync} from 'node:fs'
 import {isControlLine, isSegmentName, parseControlLine, parseRecordLine, type ControlLine, type StoredRecord} from './format.js'
 
-const CHUNK = 1 << 20
+// The last control line is almost always within the last few KiB: read backwards in small steps.
+const CHUNK = 64 * 1024
 const NEWLINE = 10
 
 /** The segment files of a stream folder, oldest first. */

@@ -2,9 +2,9 @@ import {closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, statSync, unli
 import {join} from 'node:path'
 import {ExternalServiceError, NotFoundError} from '../../core/errors.js'
 import {DEFAULT_SEGMENT_BYTES, LOCK_FILE, readStreamConfig, type LocalStreamConfig} from './config.js'
-import {COMMIT_PREFIX, encodeData, encodeKey, encodeProducer, formatCommitLine, formatSealedLine, segmentFirstSeq, segmentName, shardOf} from './format.js'
+import {COMMIT_PREFIX, encodeData, encodeKey, encodeProducer, formatCommitLine, formatSealedLine, parseControlLine, segmentFirstSeq, segmentName, shardOf} from './format.js'
 import {AppendLock} from './lock.js'
-import {findLastControl, listSegments} from './segment-io.js'
+import {findLastControl, listSegments, readFully} from './segment-io.js'
 
 /** A record to append: the payload, its clock and its partition key. */
 export interface AppendRecord {
@@ -16,13 +16,21 @@ export interface AppendRecord {
 export interface AppendResult {
   firstSeq: number
   count: number
+  /** Bytes added to the segment: lines and commit line. */
   bytes: number
+  /** Bytes of the payloads alone (as stored). */
+  payloadBytes: number
 }
 
 export interface WriterOptions {
   /** Commits carry this id with their mark, so `lastMark` finds this producer's last one. */
   producerId?: string
   segmentBytes?: number
+  /**
+   * A segment is also closed once its first batch is this old, so retention (which removes whole
+   * segments) works on quiet streams too. Default: a quarter of the retention, at most an hour.
+   */
+  segmentMaxAgeMs?: number
   /** fsync after every batch: survives power loss, at a large cost in throughput. Default off. */
   fsync?: boolean
 }
@@ -41,9 +49,14 @@ export class LocalStreamWriter {
   private nextSeq = 0
   private roundRobin = 0
   private scratch: Buffer = Buffer.allocUnsafe(1 << 20)
+  private lastPayloadBytes = 0
   private readonly lock: AppendLock
   readonly config: LocalStreamConfig
   private readonly segmentBytes: number
+  private readonly segmentMaxAgeMs: number
+  /** Wall time of the active segment's first commit; undefined while it is empty. */
+  private segmentStartedAt: number | undefined
+  private startedAtOf = ''
 
   constructor(
     readonly dir: string,
@@ -52,21 +65,24 @@ export class LocalStreamWriter {
     this.config = readStreamConfig(dir)
     this.lock = new AppendLock(join(dir, LOCK_FILE))
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES
+    this.segmentMaxAgeMs = options.segmentMaxAgeMs ?? Math.min(3_600_000, (this.config.retentionHours * 3_600_000) / 4)
   }
 
   /** Appends one batch and its mark atomically; resolves once the batch is in the stream. */
   async append(records: readonly AppendRecord[], mark?: string): Promise<AppendResult> {
-    if (records.length === 0 && mark === undefined) return {firstSeq: this.nextSeq, count: 0, bytes: 0}
+    if (records.length === 0 && mark === undefined) return {firstSeq: this.nextSeq, count: 0, bytes: 0, payloadBytes: 0}
     await this.lock.acquire()
     try {
       this.syncWithStream()
-      if (this.committedEnd >= this.segmentBytes) this.rotate()
+      const now = Date.now()
+      if (this.committedEnd > 0 && (this.committedEnd >= this.segmentBytes || now - (this.segmentStartedAt ?? now) >= this.segmentMaxAgeMs)) this.rotate()
       const firstSeq = this.nextSeq
       const {buffer, length} = this.encode(records, firstSeq, mark)
       const bytes = this.writeAll(buffer.subarray(0, length))
+      this.segmentStartedAt ??= now
       this.committedEnd += bytes
       this.nextSeq = firstSeq + records.length
-      return {firstSeq, count: records.length, bytes}
+      return {firstSeq, count: records.length, bytes, payloadBytes: this.lastPayloadBytes}
     } finally {
       this.lock.release()
     }
@@ -81,6 +97,7 @@ export class LocalStreamWriter {
     let buf = this.scratch
     let off = 0
     let seq = firstSeq
+    let payload = 0
     for (const r of records) {
       const key = r.partitionKey === '' ? undefined : r.partitionKey
       const data = encodeData(r.data)
@@ -97,13 +114,16 @@ export class LocalStreamWriter {
       buf[off++] = TAB
       if (keyText !== '') off += buf.write(keyText, off, 'utf8')
       buf[off++] = TAB
-      off += buf.write(data, off, 'utf8')
+      const written = buf.write(data, off, 'utf8')
+      payload += written
+      off += written
       buf[off++] = NEWLINE
     }
     const commit = formatCommitLine(seq, Date.now(), this.options.producerId, mark)
     const need = 3 * commit.length
     if (off + need > buf.length) buf = this.grow(off + need, off)
     off += buf.write(commit, off, 'utf8')
+    this.lastPayloadBytes = payload
     return {buffer: buf, length: off}
   }
 
@@ -155,6 +175,10 @@ export class LocalStreamWriter {
       }
       this.committedEnd = last?.end ?? 0
       this.nextSeq = last?.control.nextSeq ?? segmentFirstSeq(this.segment)
+      if (this.startedAtOf !== this.segment || this.committedEnd === 0) {
+        this.segmentStartedAt = this.committedEnd > 0 ? firstCommitTime(this.path()) : undefined
+        this.startedAtOf = this.segment
+      }
       if (stat.size > this.committedEnd) ftruncateSync(this.fd!, this.committedEnd)
       return
     }
@@ -184,6 +208,8 @@ export class LocalStreamWriter {
     this.committedEnd += this.writeAll(Buffer.from(formatSealedLine(this.nextSeq, Date.now(), next)))
     this.openSegment(next)
     this.committedEnd = 0
+    this.segmentStartedAt = undefined
+    this.startedAtOf = next
     trimSegments(this.dir, this.config.retentionHours * 3_600_000)
   }
 
@@ -206,6 +232,32 @@ export class LocalStreamWriter {
 
   private path(): string {
     return join(this.dir, this.segment)
+  }
+}
+
+/** The wall time of a segment's first commit line, read from its head. */
+function firstCommitTime(path: string): number | undefined {
+  const fd = openSync(path, 'r')
+  try {
+    const buf = Buffer.allocUnsafe(256 * 1024)
+    for (let pos = 0; ; ) {
+      const n = readFully(fd, buf, pos)
+      if (n === 0) return undefined
+      const text = buf.toString('latin1', 0, n)
+      const at = text.startsWith(COMMIT_PREFIX) ? 0 : text.indexOf('\n' + COMMIT_PREFIX) + 1
+      if (at > 0 || text.startsWith(COMMIT_PREFIX)) {
+        const end = text.indexOf('\n', at)
+        if (end > 0) {
+          const control = parseControlLine(text.slice(at, end))
+          return control?.wallMs
+        }
+      }
+      // Keep a line's worth of overlap so a commit line across the boundary is found.
+      pos += Math.max(1, n - 4096)
+      if (n < buf.length) return undefined
+    }
+  } finally {
+    closeSync(fd)
   }
 }
 

@@ -219,3 +219,32 @@ describe('local stream writer and reader', () => {
     expect(() => describeStream(ws, 'web')).toThrow(/stream\.json is damaged/)
   })
 })
+
+describe('local stream segments over time', () => {
+  it('starts a new segment once the active one is older than its maximum age, so retention reaches quiet streams', async () => {
+    const ws = await workspace()
+    createStream(ws, 'quiet')
+    const dir = streamDir(ws, 'quiet')
+    const writer = new LocalStreamWriter(dir, {segmentMaxAgeMs: 40})
+    await writer.append(records(1))
+    await writer.append(records(1, 1))
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log'))).toHaveLength(1)
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    await writer.append(records(1, 2))
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log')).sort()).toEqual(['00000000000000000000.log', '00000000000000000002.log'])
+    // A second writer process would find the age from the segment itself.
+    const other = new LocalStreamWriter(dir, {segmentMaxAgeMs: 40})
+    await other.append(records(1, 3))
+    expect((await readAll(new LocalStreamReader(dir, 'quiet'))).map((r) => r.seq)).toEqual([0, 1, 2, 3])
+  })
+
+  it('ends a following read when the reader is closed', async () => {
+    const ws = await workspace()
+    createStream(ws, 'web')
+    const reader = new LocalStreamReader(streamDir(ws, 'web'), 'web', {follow: true, pollMs: 10_000})
+    const done = readAll(reader)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    reader.close()
+    expect(await done).toEqual([])
+  })
+})
