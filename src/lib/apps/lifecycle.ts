@@ -121,6 +121,8 @@ export async function startApplication(options: StartOptions): Promise<StartResu
   if (current && (current.state === 'running' || current.state === 'starting' || current.state === 'stopping') && isAlive(current.pid)) {
     throw new ConflictError(`application '${name}' is already running (pid ${current.pid}).`, {suggestions: [`Stop it with 'clickstream app stop ${name}'.`]})
   }
+  // Written before the spawn, so it can never overwrite the worker's own 'running'.
+  await writeStatus(ws, name, {...(current ?? {}), state: 'starting', pid: undefined, error: undefined, updatedAt: new Date(clock.now()).toISOString()})
   const logFd = openSync(paths.log, 'a')
   let pid: number
   try {
@@ -135,7 +137,6 @@ export async function startApplication(options: StartOptions): Promise<StartResu
   } finally {
     closeSync(logFd)
   }
-  await writeStatus(ws, name, {state: 'starting', pid, updatedAt: new Date(clock.now()).toISOString()})
   const deadline = clock.now() + (options.readyTimeoutMs ?? 20_000)
   while (clock.now() < deadline) {
     const status = await readStatus(ws, name)
@@ -223,7 +224,8 @@ export async function applicationStatus(options: {ws: Workspace; name?: string})
     const counters = status?.counters ?? checkpoint?.counters
     let state: AppStatus['state'] = status?.state ?? 'deployed'
     let error = status?.error
-    if ((state === 'running' || state === 'starting' || state === 'stopping') && !isAlive(status?.pid)) {
+    // 'starting' without a pid: `app start` is spawning the worker right now.
+    if ((state === 'running' || state === 'starting' || state === 'stopping') && !(state === 'starting' && !status?.pid) && !isAlive(status?.pid)) {
       state = 'failed'
       error ??= 'the worker exited without stopping (crashed or killed); start it again to resume from its last checkpoint.'
     }
