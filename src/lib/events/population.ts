@@ -11,6 +11,8 @@ const REGULAR_WEIGHT = 3
 export interface Visitor {
   /** 0-based position in the population; profiles derive their ids from it (user_id 1 … N). */
   readonly index: number
+  /** index + 1 as text: the visitor's id in records and their partition key. */
+  readonly key: string
   readonly ip: string
   readonly userAgent: string
   readonly device: Device
@@ -49,6 +51,7 @@ export class Population {
       const ip = index > 0 && random.chance(sharedShare) ? this.visitors[random.int(0, index - 1)].ip : makePublicIp(random)
       this.visitors.push({
         index,
+        key: String(index + 1),
         ip,
         userAgent: random.pick(USER_AGENTS[device]),
         device,

@@ -57,81 +57,97 @@ const LOAD_BALANCERS = ['172.31.4.149', '172.31.37.86']
  * Seed 000's unicorn shop: Apache combined lines with the trailing cookie field
  * `"user = NAME; PHPSESSID=..."`, and the load balancer's health checks (without the cookie).
  */
+/** A page of the shop, with its request-line text and URL built once for all records. */
+interface Page {
+  /** `] "GET /cart/ HTTP/1.1" `: everything between the time and the status. */
+  request: string
+  /** The full URL, which the next click sends as its referrer. */
+  url: string
+  /** Response size range for a 200. */
+  min: number
+  span: number
+}
+
+function page(method: string, path: string, min: number, max: number): Page {
+  return {request: `] "${method} ${path} HTTP/1.1" `, url: SHOP_HOST + path, min, span: max - min + 1}
+}
+
+const STATUS_TEXT: Record<number, string> = Object.fromEntries([200, 301, 302, 304, 403, 404, 500, 503].map((code) => [code, `${code} `]))
+
 function unicornShopRenderer({random, products}: RenderContext): RecordRenderer {
   const time = new SecondCache(apacheTime)
-  const categoryPaths = CATEGORIES.map((c) => `/categories/${c}/`)
-  const productPaths = products.map((p) => `/products/${p.name}/`)
-  const searchPaths = SEARCH_TERMS.map((t) => `/search/?q=${t}`)
+  const home = page('GET', '/home/', 38_000, 46_000)
+  const homeRedirect = page('GET', '/home', 0, 0)
+  const categories = CATEGORIES.map((c) => page('GET', `/categories/${c}/`, 25_000, 60_000))
+  const forbidden = page('GET', '/account/orders/', 0, 0)
+  const searches = SEARCH_TERMS.map((t) => page('GET', `/search/?q=${t}`, 18_000, 52_000))
+  const details = products.map((p) => page('GET', `/products/${p.name}/`, 30_000, 75_000))
+  const cart = page('POST', '/cart/', 9_000, 16_000)
+  const checkout = page('GET', '/checkout/', 12_000, 20_000)
+  const login = page('POST', '/login/?next=/checkout/', 0, 0)
+  const purchase = page('POST', '/checkout/confirm/', 8_000, 14_000)
+  const healthRequest = '] "GET / HTTP/1.1" 200 '
+  const healthTail = ' "-" "ELB-HealthChecker/2.0"'
   return (event, at) => {
     const stamp = time.get(at)
     if (event.kind === 'health') {
       const ip = LOAD_BALANCERS[event.agent % LOAD_BALANCERS.length]
-      return {data: `${ip} - - [${stamp}] "GET / HTTP/1.1" 200 ${random.int(54_000, 56_000)} "-" "ELB-HealthChecker/2.0"`, time: at, partitionKey: ip}
+      return {data: ip + ' - - [' + stamp + healthRequest + random.int(54_000, 56_000) + healthTail, time: at, partitionKey: ip}
     }
     const s = event.session
     const v = s.visitor
-    let method = 'GET'
-    let path: string
+    let shown: Page
     let status = 200
-    let bytes: number
     switch (s.stage) {
       case 'landing':
-        path = '/home/'
-        bytes = random.int(38_000, 46_000)
-        if (s.visitor.sessions > 1 && random.chance(0.08)) status = 304
-        else if (random.chance(0.02)) {
-          path = '/home'
+        shown = home
+        if (v.sessions > 1 && random.next() < 0.08) status = 304
+        else if (random.next() < 0.02) {
+          shown = homeRedirect
           status = 301
         }
         break
       case 'browse':
-        path = categoryPaths[s.category % categoryPaths.length]
-        bytes = random.int(25_000, 60_000)
-        if (!s.signedIn && random.chance(0.01)) {
-          path = '/account/orders/'
+        shown = categories[s.category % categories.length]
+        if (!s.signedIn && random.next() < 0.01) {
+          shown = forbidden
           status = 403
         }
         break
       case 'search':
-        path = searchPaths[s.term % searchPaths.length]
-        bytes = random.int(18_000, 52_000)
+        shown = searches[s.term % searches.length]
         break
       case 'detail':
-        path = productPaths[s.product]
-        bytes = random.int(30_000, 75_000)
-        if (random.chance(0.015)) status = 404
+        shown = details[s.product]
+        if (random.next() < 0.015) status = 404
         break
       case 'cart':
-        method = 'POST'
-        path = '/cart/'
-        bytes = random.int(9_000, 16_000)
+        shown = cart
         break
       case 'checkout':
         if (s.signingIn) {
-          method = 'POST'
-          path = '/login/?next=/checkout/'
+          shown = login
           status = 302
-        } else path = '/checkout/'
-        bytes = random.int(12_000, 20_000)
+        } else shown = checkout
         break
       case 'purchase':
-        method = 'POST'
-        path = '/checkout/confirm/'
-        bytes = random.int(8_000, 14_000)
+        shown = purchase
         break
     }
-    if (status === 200 && random.chance(0.005)) status = random.chance(0.8) ? 500 : 503
-    if (status === 304) bytes = 0
+    if (status === 200 && random.next() < 0.005) status = random.next() < 0.8 ? 500 : 503
+    let bytes: number
+    if (status === 200) bytes = shown.min + Math.floor(random.next() * shown.span)
+    else if (status === 304) bytes = 0
     else if (status === 301 || status === 302) bytes = random.int(220, 260)
-    else if (status >= 400) bytes = random.int(1_200, 3_500)
+    else bytes = random.int(1_200, 3_500)
     const referrer = s.events === 1 ? EXTERNAL_REFERRERS[random.int(0, EXTERNAL_REFERRERS.length - 1)] : s.lastPage
-    s.lastPage = SHOP_HOST + path
-    const user = s.signedIn ? v.username : 'anonymous'
-    return {
-      data: `${v.ip} - - [${stamp}] "${method} ${path} HTTP/1.1" ${status} ${bytes} "${referrer}" "${v.userAgent}" "user = ${user}; PHPSESSID=${s.id}"`,
-      time: at,
-      partitionKey: String(v.index + 1),
+    s.lastPage = shown.url
+    if (s.rendered === '' || s.renderedSignedIn !== s.signedIn) {
+      // Everything of the line that stays the same for the session, built once.
+      s.rendered = `" "${v.userAgent}" "user = ${s.signedIn ? v.username : 'anonymous'}; PHPSESSID=${s.id}"`
+      s.renderedSignedIn = s.signedIn
     }
+    return {data: v.ip + ' - - [' + stamp + shown.request + STATUS_TEXT[status] + bytes + ' "' + referrer + s.rendered, time: at, partitionKey: v.key}
   }
 }
 
@@ -150,7 +166,7 @@ function labRenderer(): RecordRenderer {
   return (event, at) => {
     if (event.kind !== 'visit') throw new InternalError('the lab profile has no health checks')
     const s = event.session
-    const user = `user${s.visitor.index + 1}`
+    const user = `user${s.visitor.key}`
     return {
       data: `{"user_id":"${user}","event_timestamp":${Math.floor(at)},"event_name":"${LAB_EVENTS[s.stage]}","event_type":"click","device_type":"${s.visitor.device}"}`,
       time: at,
@@ -177,7 +193,7 @@ function beverageRenderer(): RecordRenderer {
   return (event, at) => {
     if (event.kind !== 'visit') throw new InternalError('the beverage profile has no health checks')
     const s = event.session
-    const user = String(s.visitor.index + 1)
+    const user = s.visitor.key
     return {
       data: `{"user_id":${user},"device_id":"${BEVERAGE_DEVICES[s.visitor.device]}","client_event":"${BEVERAGE_EVENTS[s.stage]}","client_timestamp":"${seconds.get(at)}.${millis(Math.floor(at))}000"}`,
       time: at,
@@ -202,7 +218,7 @@ function adsRenderer({random, settings}: RenderContext): RecordRenderer {
     if (event.kind !== 'visit') throw new InternalError('the ads profile has no health checks')
     const inSpike = anomaly !== undefined && at >= anomaly.from && at < anomaly.to
     const action = random.next() < (inSpike ? spike : normal) ? 'Click' : 'Impression'
-    return {data: `{"browseraction":"${action}","site":"${ADS_SITE}"}`, time: at, partitionKey: String(event.session.visitor.index + 1)}
+    return {data: `{"browseraction":"${action}","site":"${ADS_SITE}"}`, time: at, partitionKey: event.session.visitor.key}
   }
 }
 

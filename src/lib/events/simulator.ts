@@ -56,6 +56,9 @@ export interface Session {
   term: number
   /** What the renderer showed last (a page URL), for the next event's referrer. */
   lastPage: string
+  /** The renderer's per-session text (e.g. the user agent and cookie fields), built once. */
+  rendered: string
+  renderedSignedIn: boolean
   /** The stage of the session's next event, and when it is due. */
   pending: Stage
   due: number
@@ -113,6 +116,9 @@ export class ClickSimulator {
   private healthAgent = 0
   readonly stats: SimulatorStats = {sessions: 0, earlyReturns: 0, hurriedEvents: 0}
   private readonly thinkMin: number
+  // One event object per kind, refilled on every call: records are rendered before the next call.
+  private readonly visit: {kind: 'visit'; session: Session} = {kind: 'visit', session: undefined as unknown as Session}
+  private readonly health: {kind: 'health'; agent: number} = {kind: 'health', agent: 0}
 
   constructor(
     private readonly random: Random,
@@ -122,7 +128,10 @@ export class ClickSimulator {
     this.thinkMin = Math.min(1000, options.thinkTimeMs / 2)
   }
 
-  /** The event that happens at `time` (times must not decrease between calls). */
+  /**
+   * The event that happens at `time` (times must not decrease between calls). The returned
+   * object is reused by the next call: read it before calling again.
+   */
   next(time: number): SimEvent {
     const health = this.options.healthChecks
     if (health) {
@@ -130,7 +139,8 @@ export class ClickSimulator {
       if (this.nextHealth <= time) {
         this.nextHealth += health.intervalMs / health.agents
         this.healthAgent = (this.healthAgent + 1) % health.agents
-        return {kind: 'health', agent: this.healthAgent}
+        this.health.agent = this.healthAgent
+        return this.health
       }
     }
     const top = this.heap[0]
@@ -179,11 +189,14 @@ export class ClickSimulator {
       product: this.random.int(0, this.options.products - 1),
       term: 0,
       lastPage: '',
+      rendered: '',
+      renderedSignedIn: false,
       pending: 'landing',
       due: time,
     }
     this.schedule(session, time)
-    return {kind: 'visit', session}
+    this.visit.session = session
+    return this.visit
   }
 
   private continueSession(session: Session, time: number): SimEvent {
@@ -209,7 +222,8 @@ export class ClickSimulator {
     }
     session.stage = next
     this.schedule(session, time)
-    return {kind: 'visit', session}
+    this.visit.session = session
+    return this.visit
   }
 
   /** Decides whether the session goes on after this event, and when. */
