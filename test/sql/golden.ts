@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {ClickstreamError} from '../../src/lib/core/errors.js'
 import {parseTimestampText} from '../../src/lib/sql/datetime.js'
-import {compileApplication} from '../../src/lib/sql/index.js'
+import {compileApplication, ERROR_STREAM, ERROR_STREAM_COLUMNS} from '../../src/lib/sql/index.js'
 import {formatTimestamp, parseSqlType, type Column, type Row, type SqlType, type SqlValue} from '../../src/lib/sql/types.js'
 
 /**
@@ -112,6 +112,7 @@ export function runGolden(sections: Section[], file: string): GoldenResult {
     return {outputs, error: describeError(error)}
   }
   const types = new Map(app.streams.map((s) => [s.name, s.columns.map((c) => c.type)]))
+  types.set(ERROR_STREAM, ERROR_STREAM_COLUMNS.map((c) => c.type))
   const rt = app.createRuntime({
     onRow(stream, row: Row, rowtime) {
       const t = types.get(stream)
