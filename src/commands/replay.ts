@@ -1,4 +1,3 @@
-import {availableParallelism} from 'node:os'
 import {Args, Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, workspaceFlag} from '../lib/cli/base-command.js'
 import {isInteractive} from '../lib/cli/render.js'
@@ -82,8 +81,6 @@ When records go to standard output, the summary goes to standard error.`
           partitionKey: flags['partition-key'],
           deadLetter: flags['dead-letter'],
           signal: controller.signal,
-          // Parsing threads beside the main one (which reads and sends); none on one core.
-          workers: Math.min(3, availableParallelism() - 1),
           onProgress: bar ? (p) => bar.update(p) : undefined,
         },
         ctx,

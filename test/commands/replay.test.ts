@@ -114,22 +114,3 @@ describe('clickstream replay', () => {
     expect(repeated).toBeLessThanOrEqual(1000)
   })
 })
-
-describe('clickstream replay at full speed (parsing threads)', () => {
-  it('writes the same documents, rejects and counts as the single-threaded replay', async () => {
-    const dir = await tempDir()
-    const {APACHE_LOGS} = await import('../helpers/run-cli.js')
-    const {runReplay} = await import('../lib/replay/helpers.js')
-    const mixedTwice = join(dir, 'mixed-twice.log')
-    await writeFile(mixedTwice, `${await readFile(APACHE_LOGS, 'utf8')}${await readFile(MIXED, 'utf8')}`)
-    const cli = await runCli(['replay', mixedTwice, '--transform', 'json', '--to', 'file:threads.ndjson', '--errors', 'threads-errors.ndjson', '--json'], {cwd: dir})
-    expect(cli.code).toBe(0)
-    const inProcess = await runReplay(dir, [mixedTwice], {transform: 'json', to: `file:${dir}/main.ndjson`, errors: `${dir}/main-errors.ndjson`})
-    expect(await readFile(join(dir, 'threads.ndjson'), 'utf8')).toBe(await readFile(join(dir, 'main.ndjson'), 'utf8'))
-    expect(await readFile(join(dir, 'threads-errors.ndjson'), 'utf8')).toBe(await readFile(join(dir, 'main-errors.ndjson'), 'utf8'))
-    const summary = JSON.parse(cli.stdout)
-    for (const key of ['read', 'delivered', 'rejected', 'failed', 'bytesRead', 'bytesDelivered', 'firstRecordTime', 'lastRecordTime']) {
-      expect(summary[key], key).toEqual(inProcess.result[key as keyof typeof inProcess.result])
-    }
-  })
-})

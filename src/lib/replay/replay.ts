@@ -3,12 +3,11 @@ import {UsageError} from '../core/errors.js'
 import type {Speed} from '../core/units.js'
 import {formatTarget, openSink, type OutRecord, type Sink, type TargetContext, type TargetSpec} from '../targets/index.js'
 import {loadCheckpoint, newCheckpoint, parseCheckpoint, saveCheckpoint, type FileProgress, type ReplayCheckpoint} from './checkpoint.js'
-import {keyReader, type ChunkWork} from './chunk-work.js'
+import {keyReader} from './partition-key.js'
 import {expandInputs, type ReplayInput} from './inputs.js'
 import {makePacer, type Pacer} from './pacer.js'
 import {identify, readFileChunks, readGzipChunks, readStreamChunks, sameFile, type FileIdentity, type LineChunk} from './reader.js'
 import {RejectsFile, type RejectedLine} from './rejects.js'
-import type {ParsePool} from './worker-pool.js'
 
 export type ReplayTransform = 'raw' | 'json'
 
@@ -38,11 +37,6 @@ export interface ReplayOptions {
   batchLines?: number
   /** How often `--follow` looks for new lines. */
   pollMs?: number
-  /**
-   * Parsing threads for a full-speed replay that does not follow (0: parse on the main thread).
-   * With workers a batch is one read chunk (256 KiB) and `batchLines` does not apply.
-   */
-  workers?: number
   signal?: AbortSignal
   onProgress?: (progress: ReplayProgress) => void
 }
@@ -133,9 +127,7 @@ export async function replay(options: ReplayOptions, ctx: TargetContext): Promis
   const clock = ctx.clock
   const started = clock.now()
   const rejectsFile = options.errors ? await RejectsFile.open(options.errors, resuming) : undefined
-  const usePool = (options.workers ?? 0) > 0 && options.speed === 'max' && !options.follow
-  const pool = usePool ? new (await import('./worker-pool.js')).ParsePool(options.workers ?? 0) : undefined
-  const run = new ReplayRun(options, ctx, sink, state, rejectsFile, inputs, pool)
+  const run = new ReplayRun(options, ctx, sink, state, rejectsFile, inputs)
   let report
   try {
     if (state && sink.lastMark) {
@@ -146,7 +138,6 @@ export async function replay(options: ReplayOptions, ctx: TargetContext): Promis
     }
     await run.all()
   } finally {
-    await pool?.close()
     report = await sink.close()
     await rejectsFile?.close()
   }
@@ -212,7 +203,6 @@ class ReplayRun {
     private readonly state: ReplayCheckpoint | undefined,
     private readonly rejects: RejectsFile | undefined,
     private readonly inputs: ReplayInput[],
-    private readonly pool: ParsePool | undefined,
   ) {
     this.pacer = makePacer(options.speed, ctx.clock)
     // Files, stdout and the lake have no shards: no key to compute.
@@ -276,7 +266,6 @@ class ReplayRun {
   }
 
   private async consume(chunks: AsyncGenerator<LineChunk>, summary: ReplayFileSummary, progress: FileProgress | undefined): Promise<void> {
-    if (this.pool) return this.consumeInPool(this.pool, chunks, summary, progress)
     const signal = this.options.signal
     for await (const chunk of chunks) {
       const text = chunk.text
@@ -330,47 +319,6 @@ class ReplayRun {
         await chunks.return(undefined)
         break
       }
-    }
-  }
-
-  /** Full speed with parsing threads: chunks are parsed ahead while earlier ones are sent, in order. */
-  private async consumeInPool(pool: ParsePool, chunks: AsyncGenerator<LineChunk>, summary: ReplayFileSummary, progress: FileProgress | undefined): Promise<void> {
-    const inFlight: Array<{chunk: LineChunk; work: Promise<ChunkWork>}> = []
-    const depth = pool.size * 2
-    const keyField = this.keyField
-    const deliver = async (item: {chunk: LineChunk; work: Promise<ChunkWork>}) => {
-      const {chunk} = item
-      const work = await item.work
-      const {bounds, times, rejects} = work
-      const out = Buffer.from(work.out.buffer, work.out.byteOffset, work.out.byteLength).toString('utf8')
-      const keys = work.keys?.split('\n')
-      const batch: OutRecord[] = new Array(times.length)
-      let start = 0
-      for (let i = 0; i < times.length; i++) {
-        const time = times[i]
-        if (time < this.firstTime) this.firstTime = time
-        if (time > this.lastTime) this.lastTime = time
-        batch[i] = {data: out.slice(start, bounds[i] - 1), time, partitionKey: keys?.[i] || undefined}
-        start = bounds[i]
-      }
-      for (const r of rejects) this.reject({file: summary.file, line: chunk.firstLine + r.index, column: r.column, reason: r.reason, text: r.text})
-      summary.rejected += rejects.length
-      this.read += work.lines
-      summary.read += work.lines
-      this.batch = batch
-      await this.send(chunk, 'all', chunk.firstLine + work.lines - 1, progress)
-    }
-    for await (const chunk of chunks) {
-      inFlight.push({chunk, work: pool.run(chunk.bytes, this.json, keyField)})
-      if (inFlight.length >= depth) await deliver(inFlight.shift()!)
-      if (this.shouldStop()) break
-    }
-    while (inFlight.length > 0 && !this.shouldStop()) await deliver(inFlight.shift()!)
-    // Parsed but not sent (stopped early): settle them so no worker answer is left dangling.
-    await Promise.allSettled(inFlight.map((i) => i.work))
-    if (this.shouldStop()) {
-      this.stopped = true
-      await chunks.return(undefined)
     }
   }
 
