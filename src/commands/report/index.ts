@@ -12,7 +12,7 @@ export default class Report extends BaseCommand {
     name: Args.string({description: 'The report: daily, durations, status-codes, top-pages, navigation, devices or funnel (see `report list`).', required: true}),
   }
 
-  static override description = `Runs a named report from templates/reports/ on the local catalog (DuckDB) or on Athena. The report picks its SQL by the table's columns: web-log tables (seed 000's documents), session tables (seed 001's aggregated sessions) or raw event tables (seed 001's clicks).
+  static override description = `Runs a named report from templates/reports/ on the local catalog (DuckDB) or on Athena. The report picks its SQL by the table's columns: web-log tables (seed 000's documents), session tables (seed 001's aggregated sessions), or raw event tables (seed 001's clicks, grouped into sessions by user, device and minute as its application does; seed 004's lab events, by its 10-second gap).
 
 --date, --from and --until are whole days (YYYY-MM-DD, today or yesterday, inclusive), bound as query parameters. --table must be a table of the catalog; without it the report runs on the one table it fits.
 

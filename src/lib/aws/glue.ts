@@ -2,7 +2,11 @@ import {ExternalServiceError, NotFoundError} from '../core/errors.js'
 import {clientConfig} from './clients.js'
 import type {AwsSettings} from './settings.js'
 
-/** Crawls take a minute or more; polling GetCrawler every few seconds is plenty (no SDK waiter exists). */
+/**
+ * Crawls take a minute or more; polling GetCrawler every few seconds is plenty (no SDK waiter
+ * exists). The first polls come sooner, so a short crawl is not kept waiting.
+ */
+export const GLUE_CRAWLER_POLL_INITIAL_MS = 1_000
 export const GLUE_CRAWLER_POLL_MS = 5_000
 export const GLUE_CRAWLER_TIMEOUT_MS = 60 * 60_000
 

@@ -1,4 +1,4 @@
-import {GLUE_CRAWLER_POLL_MS, GLUE_CRAWLER_TIMEOUT_MS, type CrawlerState, type GlueApi} from '../aws/glue.js'
+import {GLUE_CRAWLER_POLL_INITIAL_MS, GLUE_CRAWLER_POLL_MS, GLUE_CRAWLER_TIMEOUT_MS, type CrawlerState, type GlueApi} from '../aws/glue.js'
 import type {AwsSettings} from '../aws/settings.js'
 import type {Clock} from '../core/clock.js'
 import {ExternalServiceError, InterruptedError} from '../core/errors.js'
@@ -31,6 +31,7 @@ export interface GlueCrawlOptions {
   clock: Clock
   /** Called on every poll, for a spinner. */
   onState?: (state: CrawlerState, elapsedMs: number) => void
+  /** A fixed polling interval; by default 1 s growing to 5 s. */
   pollMs?: number
   timeoutMs?: number
   signal?: AbortSignal
@@ -50,6 +51,7 @@ export async function crawlGlue(options: GlueCrawlOptions): Promise<GlueCrawlRes
   const started = await api.startCrawler(options.crawler)
   const deadline = startedAt + (options.timeoutMs ?? GLUE_CRAWLER_TIMEOUT_MS)
   let sawRun = !started
+  let wait = options.pollMs ?? GLUE_CRAWLER_POLL_INITIAL_MS
   while (true) {
     const info = await api.getCrawler(options.crawler)
     options.onState?.(info.state, options.clock.now() - startedAt)
@@ -87,6 +89,7 @@ export async function crawlGlue(options: GlueCrawlOptions): Promise<GlueCrawlRes
     if (options.clock.now() >= deadline) {
       throw new ExternalServiceError('Glue', `crawler ${options.crawler} is still ${info.state} after ${formatDuration(deadline - startedAt)}; it keeps running in AWS.`)
     }
-    await options.clock.sleep(options.pollMs ?? GLUE_CRAWLER_POLL_MS, options.signal)
+    await options.clock.sleep(wait, options.signal)
+    if (options.pollMs === undefined) wait = Math.min(wait * 1.5, GLUE_CRAWLER_POLL_MS)
   }
 }
