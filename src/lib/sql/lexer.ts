@@ -110,8 +110,22 @@ export function tokenize(sql: string, file?: string): Token[] {
     }
     fail(`unexpected character '${ch}'`, i)
   }
-  tokens.push({kind: 'eof', value: '', line, column: i - lineStart + 1, offset: n, end: n})
+  // End of input is reported just after the last token, where the missing text belongs.
+  const last = tokens.at(-1)
+  const eofAt = last ? {line: last.line + countNewlines(sql, last.offset, last.end), column: columnAfter(sql, last)} : {line: 1, column: 1}
+  tokens.push({kind: 'eof', value: '', line: eofAt.line, column: eofAt.column, offset: n, end: n})
   return tokens
+}
+
+function countNewlines(sql: string, from: number, to: number): number {
+  let k = 0
+  for (let i = from; i < to; i++) if (sql.charCodeAt(i) === 10) k++
+  return k
+}
+
+function columnAfter(sql: string, t: Token): number {
+  const nl = sql.lastIndexOf('\n', t.end - 1)
+  return nl >= t.offset ? t.end - nl : t.column + (t.end - t.offset)
 }
 
 function readQuoted(sql: string, start: number, quote: string, onEnd: () => never) {
