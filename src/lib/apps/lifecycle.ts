@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import {closeSync, openSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
+import {resolve} from 'node:path'
 import type {Clock} from '../core/clock.js'
 import {ConflictError, ExternalServiceError, UsageError} from '../core/errors.js'
 import type {Workspace} from '../local/workspace.js'
@@ -73,10 +74,15 @@ export async function deployApplication(options: DeployOptions): Promise<DeployR
   const streams = routableStreams(app.streams)
   const outputs =
     options.outputs.length > 0
-      ? options.outputs.map((o) => ({stream: resolveOutputStream(o.stream, streams).name, target: formatTarget(o.target), ...(o.format === 'CSV' ? {format: 'CSV' as const} : {})}))
+      ? options.outputs.map((o) => ({
+          stream: resolveOutputStream(o.stream, streams).name,
+          // The worker runs later, from anywhere: a relative file path means the deploy's folder.
+          target: formatTarget(o.target.kind === 'file' ? {...o.target, path: resolve(o.target.path)} : o.target),
+          ...(o.format === 'CSV' ? {format: 'CSV' as const} : {}),
+        }))
       : terminalStreams(app.streams).map((s) => ({stream: s.name, target: defaultOutputTarget(name, s.name)}))
   for (const o of outputs) {
-    if (o.target === '-' || o.target.startsWith('file:-')) throw new UsageError(`--output ${o.stream}=-: a background worker has no stdout; route it to a stream or a file.`)
+    if (o.target === '-') throw new UsageError(`--output ${o.stream}=-: a background worker has no stdout; route it to a stream or a file.`)
   }
   await storeApp(ctx.workspace, {name, input: formatTarget(options.input), schema: toInputSchemaJson(schema.mapping), schemaOrigin: schema.origin, outputs, sourceFile: options.sqlFile}, sql, ctx.clock.now())
   return {
