@@ -141,12 +141,19 @@ export function mapKdaError(error: unknown, context: KdaCallContext): Clickstrea
     case 'UnrecognizedClientException':
     case 'InvalidSignatureException':
     case 'ExpiredTokenException':
-    case 'CredentialsProviderError':
       return new ExternalServiceError(KDA_SERVICE, `${what} failed: AWS refused the credentials (${name}: ${message}).`, {
         cause: error,
         suggestions: [
           'Check your credentials: `aws sts get-caller-identity` (with the same --profile and --region).',
           'The caller needs kinesisanalytics:* on the application and iam:PassRole on the role.',
+        ],
+      })
+    case 'CredentialsProviderError':
+      return new ExternalServiceError(KDA_SERVICE, `${what} failed: no AWS credentials were found (${message}).`, {
+        cause: error,
+        suggestions: [
+          'Configure credentials: `aws configure`, or set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
+          'Or run the application without AWS: `--runtime local`.',
         ],
       })
     case 'ServiceUnavailableException':
@@ -160,7 +167,7 @@ export function mapKdaError(error: unknown, context: KdaCallContext): Clickstrea
       break
   }
 
-  if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code === 'ETIMEDOUT') {
+  if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code === 'ETIMEDOUT' || e.code === 'EAI_AGAIN') {
     return new ExternalServiceError(KDA_SERVICE, `${what} failed: could not reach ${endpointDescription(context, e)} (${e.code}).`, {
       cause: error,
       suggestions: ['Check your network connection, --region and --endpoint-url.'],

@@ -81,6 +81,7 @@ describe('other AWS errors carry what to do next', () => {
       ExternalServiceError,
       /refused the credentials/,
     ],
+    ['no credentials at all', Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError'}), ExternalServiceError, /no AWS credentials were found/],
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4567'), {code: 'ECONNREFUSED'}), ExternalServiceError, /could not reach/],
     ['anything else', new Error('socket hang up'), ExternalServiceError, /describing KDA application 'sessions' failed/],
   ] as Array<[string, Error, new (...args: never[]) => ClickstreamError, RegExp]>)('%s', async (_case, thrown, type, message) => {
