@@ -10,7 +10,9 @@ export default class StreamsDescribe extends BaseCommand {
     stream: Args.string({description: 'NAME or local:NAME (a local stream), or kinesis:NAME|ARN.', required: true}),
   }
 
-  static override description = `Shows a stream's settings and contents. For a local stream: shards, retention, how many records it keeps, their sequence numbers and record times, its segment files and the last write.`
+  static override description = `Shows a stream's settings and contents. For a local stream: shards, retention, how many records it keeps, their sequence numbers and record times, its segment files and the last write.
+
+A local stream is a folder of plain text segment files (streams/NAME/*.log), one line per record: SEQUENCE, TIME (the record's clock, epoch ms), SHARD, PARTITION KEY and the payload, separated by tabs; each batch ends with a '#commit' line. 'tail -f' and 'cut -f5' work on them.`
 
   static override examples = [
     '<%= config.bin %> streams describe web',
