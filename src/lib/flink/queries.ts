@@ -397,6 +397,7 @@ export class QueryTranslator {
     switch (f.type) {
       case 'stream': {
         const shape = this.env.stream(f.name)
+        if (needTime && !shape.hasTime) throw new Untranslatable(`it needs the time of ${f.name}, a stream no pump writes, which has no time attribute in Flink`)
         const name = f.alias ?? f.name
         const sql = flinkIdentifier(shape.relation) + (f.alias === undefined ? '' : ` AS ${flinkIdentifier(f.alias)}`)
         const qualifierText = f.alias === undefined ? flinkIdentifier(shape.relation) : flinkIdentifier(f.alias)
@@ -653,10 +654,6 @@ export class QueryTranslator {
     return mixed || sameLevelRight || precedence < parent ? `(${text})` : text
   }
 
-  private timestampArg(e: Expr, ctx: Context): string {
-    return this.expr(e, ctx)
-  }
-
   private call(e: FunctionCall, ctx: Context): string {
     const args = () => e.args.map((a) => this.expr(a, ctx))
     const name = e.name
@@ -682,7 +679,7 @@ export class QueryTranslator {
         return `DATE_FORMAT(${this.expr(e.args[1], ctx)}, ${this.expr(e.args[0], ctx)})`
       case 'UNIX_TIMESTAMP':
         // KDA: milliseconds since the epoch; Flink's UNIX_TIMESTAMP gives seconds of a string.
-        return `CAST(TIMESTAMPDIFF(SECOND, ${EPOCH}, ${this.timestampArg(e.args[0], ctx)}) AS BIGINT) * 1000`
+        return `CAST(TIMESTAMPDIFF(SECOND, ${EPOCH}, ${this.expr(e.args[0], ctx)}) AS BIGINT) * 1000`
       case 'TO_TIMESTAMP':
         return `CAST(TO_TIMESTAMP_LTZ(${this.expr(e.args[0], ctx)}, 3) AS TIMESTAMP(3))`
       case 'TSDIFF':
