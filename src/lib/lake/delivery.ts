@@ -9,6 +9,7 @@ import type {DeliveryReport, OutRecord, Sink} from '../targets/types.js'
 import {ERRORS_FOLDER, errorsFolder, hourPrefix, type LakeFormat, stampOf, tableFolder} from './layout.js'
 
 const gzipAsync = promisify(gzip)
+const HOUR_MS = 3_600_000
 
 /** Firehose's S3 buffering defaults ("BufferingHints"): 5 MiB or 300 s, whichever comes first. */
 export const FIREHOSE_BUFFER_SIZE_BYTES = 5 * 1024 * 1024
@@ -38,6 +39,7 @@ export interface LakeDeliveryOptions {
 
 interface Pending {
   lines: string[]
+  /** Characters of the lines, newlines included: the buffer's size as far as flushing goes. */
   bytes: number
 }
 
@@ -65,6 +67,8 @@ export class LakeSink implements Sink {
   private pending = new Map<string, Pending>()
   private pendingFailures: FailedRecord[] = []
   private pendingBytes = 0
+  private lastHour = Number.NaN
+  private lastPart: Pending | undefined
   private oldestPendingAt: number | undefined
   private sequence = 0
   private delivered = 0
@@ -125,13 +129,20 @@ export class LakeSink implements Sink {
     if (typeof line !== 'string') {
       this.pendingFailures.push({record, errorCode: 'InvalidRecord', errorMessage: line.error})
     } else {
-      const prefix = hourPrefix(record.time)
-      let part = this.pending.get(prefix)
-      if (!part) this.pending.set(prefix, (part = {lines: [], bytes: 0}))
-      const size = Buffer.byteLength(line) + 1
+      // Records mostly come in time order: the hour's part is usually the last one used.
+      const hour = record.time - (((record.time % HOUR_MS) + HOUR_MS) % HOUR_MS)
+      let part = hour === this.lastHour ? this.lastPart : undefined
+      if (!part) {
+        const prefix = hourPrefix(record.time)
+        part = this.pending.get(prefix)
+        if (!part) this.pending.set(prefix, (part = {lines: [], bytes: 0}))
+        this.lastHour = hour
+        this.lastPart = part
+      }
+      // Characters, not bytes: close enough to decide when to flush; files count exact bytes.
       part.lines.push(line)
-      part.bytes += size
-      this.pendingBytes += size
+      part.bytes += line.length + 1
+      this.pendingBytes += line.length + 1
     }
     if (this.oldestPendingAt === undefined) {
       this.oldestPendingAt = this.options.clock.now()
@@ -158,6 +169,8 @@ export class LakeSink implements Sink {
     const parts = this.pending
     const failures = this.pendingFailures
     this.pending = new Map()
+    this.lastHour = Number.NaN
+    this.lastPart = undefined
     this.pendingFailures = []
     this.pendingBytes = 0
     this.oldestPendingAt = undefined
@@ -168,9 +181,8 @@ export class LakeSink implements Sink {
     const now = this.options.clock.now()
     for (const [prefix, part] of [...parts].sort(([a], [b]) => a.localeCompare(b))) {
       try {
-        await this.writeDataFile(prefix, part, now)
+        this.bytes += await this.writeDataFile(prefix, part, now)
         this.delivered += part.lines.length
-        this.bytes += part.bytes
       } catch (error) {
         if (this.format !== 'parquet' || !(error instanceof ExternalServiceError)) throw error
         // As Firehose does when format conversion fails: the records go to the error prefix.
@@ -188,7 +200,8 @@ export class LakeSink implements Sink {
     return `${this.options.table}-${stampOf(now)}-${this.writerId}-${String(this.sequence).padStart(6, '0')}${extension}`
   }
 
-  private async writeDataFile(prefix: string, part: Pending, now: number): Promise<void> {
+  /** Writes one file of the part's lines; returns the bytes of JSON it holds. */
+  private async writeDataFile(prefix: string, part: Pending, now: number): Promise<number> {
     const folder = join(tableFolder(this.options.lake, this.options.table), prefix)
     const text = part.lines.join('\n') + '\n'
     const extension = this.format === 'parquet' ? '.parquet' : this.format === 'json.gz' ? '.json.gz' : '.json'
@@ -214,6 +227,7 @@ export class LakeSink implements Sink {
       throw new ExternalServiceError('file system', `delivering to ${this.target} failed: ${(error as Error).message}`, {cause: error})
     }
     this.written.push(join(folder, name))
+    return Buffer.byteLength(text)
   }
 
   private async convertToParquet(source: string, destination: string): Promise<void> {
