@@ -173,10 +173,10 @@ try {
   // warm the file cache for both
   readFileSync(path)
   const duck = await timed(() => runDuckDB(path))
-  global.gc?.()
+  globalThis.gc?.()
   const heapBefore = process.memoryUsage().heapUsed
   const ours = await timed(() => runEngine(path))
-  global.gc?.()
+  globalThis.gc?.()
   const heapAfter = process.memoryUsage().heapUsed
   console.log(`clickstream engine (${ours.mapper})`.padEnd(60) + `${ours.ms.toFixed(0).padStart(7)} ms  ${ours.out} session starts, ${ours.errors} errors`)
   console.log('duckdb read_json + window query (peer)'.padEnd(60) + `${duck.ms.toFixed(0).padStart(7)} ms  ${duck.out} session starts`)
@@ -184,7 +184,7 @@ try {
   console.log(`speed ratio clickstream / duckdb: ${(duck.ms / ours.ms).toFixed(2)} (bar: >= 0.50)`)
   const snapshotBytes = JSON.stringify(ours.rt.snapshot()).length
   console.log(`heap after the run: ${(heapAfter / 1e6).toFixed(1)} MB (before: ${(heapBefore / 1e6).toFixed(1)} MB); operator state as JSON: ${(snapshotBytes / 1e6).toFixed(1)} MB for ${USERS} users`)
-  if (!global.gc) console.log('(run with node --expose-gc for exact heap figures)')
+  if (!globalThis.gc) console.log('(run with node --expose-gc for exact heap figures)')
 } finally {
   rmSync(dir, {recursive: true, force: true})
 }

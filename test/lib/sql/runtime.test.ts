@@ -1,0 +1,121 @@
+import {describe, expect, it} from 'vitest'
+import {InputError} from '../../../src/lib/core/errors.js'
+import {compileApplication} from '../../../src/lib/sql/index.js'
+import type {Row} from '../../../src/lib/sql/types.js'
+import {WORKSHOPS} from './workshops.js'
+
+const T0 = Date.UTC(2024, 0, 1)
+const source = {name: 'SRC', columns: [{name: 'K', type: {name: 'VARCHAR' as const, length: 8}}, {name: 'V', type: {name: 'INTEGER' as const}}]}
+
+const APP = `
+CREATE STREAM PER_MINUTE (K VARCHAR(8), N BIGINT, TOTAL BIGINT);
+CREATE PUMP P1 AS INSERT INTO PER_MINUTE
+  SELECT STREAM K, COUNT(*), SUM(V) FROM SRC GROUP BY K, FLOOR(SRC.ROWTIME TO MINUTE);
+CREATE STREAM SESSIONS (K VARCHAR(8), N BIGINT);
+CREATE PUMP P2 AS INSERT INTO SESSIONS
+  SELECT STREAM K, COUNT(*) FROM SRC WINDOWED BY STAGGER (PARTITION BY K RANGE INTERVAL '30' SECOND);
+CREATE STREAM SLIDING (K VARCHAR(8), PREV INTEGER, S BIGINT);
+CREATE PUMP P3 AS INSERT INTO SLIDING
+  SELECT STREAM K, LAG(V) OVER (PARTITION BY K ROWS 1 PRECEDING), SUM(V) OVER (PARTITION BY K RANGE INTERVAL '1' MINUTE PRECEDING) FROM SRC;
+`
+
+function collect() {
+  const rows: string[] = []
+  return {rows, onRow: (stream: string, row: Row, t: number) => rows.push(`${stream}@${t - T0}:${JSON.stringify(row)}`)}
+}
+
+const input: [string, number, number][] = Array.from({length: 200}, (_, i) => [`k${i % 7}`, i, T0 + i * 1700])
+
+describe('application runtime', () => {
+  it('describes its streams: sources first, which are pumped and which are results', () => {
+    const app = compileApplication(APP, {sources: [source]})
+    expect(app.streams.map((s) => [s.name, s.isSource, s.isPumped, s.isTerminal])).toEqual([
+      ['SRC', true, false, false],
+      ['PER_MINUTE', false, true, true],
+      ['SESSIONS', false, true, true],
+      ['SLIDING', false, true, true],
+    ])
+  })
+
+  it('explains each pump as a plan tree', () => {
+    const text = compileApplication(APP, {sources: [source]}).explain()
+    expect(text).toContain('PUMP P1 → PER_MINUTE')
+    expect(text).toContain('TumblingWindow GROUP BY K, FLOOR(SRC.ROWTIME TO MINUTE)')
+    expect(text).toContain('StaggerWindow PARTITION BY K')
+    expect(text).toContain('Scan SRC')
+  })
+
+  it('given a snapshot taken mid-stream, a restored runtime continues exactly like an uninterrupted one', () => {
+    const app = compileApplication(APP, {sources: [source]})
+    const straight = collect()
+    const rt = app.createRuntime({onRow: straight.onRow})
+    for (const [k, v, t] of input) rt.push('SRC', [k, v], t)
+    rt.end()
+
+    const resumed = collect()
+    const first = app.createRuntime({onRow: resumed.onRow})
+    for (const [k, v, t] of input.slice(0, 90)) first.push('SRC', [k, v], t)
+    const saved = JSON.parse(JSON.stringify(first.snapshot()))
+    const second = app.createRuntime({onRow: resumed.onRow, restore: saved})
+    for (const [k, v, t] of input.slice(90)) second.push('SRC', [k, v], t)
+    second.end()
+    expect(resumed.rows).toEqual(straight.rows)
+    expect(straight.rows.length).toBeGreaterThan(300)
+  })
+
+  it('rejects a snapshot of another application', () => {
+    const other = compileApplication('CREATE STREAM O (K VARCHAR(8)); CREATE PUMP P AS INSERT INTO O SELECT STREAM K FROM SRC;', {sources: [source]})
+    const snapshot = other.createRuntime({onRow: () => {}}).snapshot()
+    expect(() => compileApplication(APP, {sources: [source]}).createRuntime({onRow: () => {}, restore: snapshot})).toThrow(InputError)
+  })
+
+  it('a heartbeat closes a window that ended while the input was idle; end() closes the rest', () => {
+    const out = collect()
+    const rt = compileApplication(APP, {sources: [source]}).createRuntime({onRow: out.onRow})
+    rt.push('SRC', ['a', 1], T0 + 1000)
+    expect(out.rows.filter((r) => r.startsWith('PER_MINUTE'))).toEqual([])
+    rt.advanceTime(T0 + 59_999)
+    expect(out.rows.filter((r) => r.startsWith('PER_MINUTE'))).toEqual([])
+    rt.advanceTime(T0 + 60_000)
+    expect(out.rows.filter((r) => r.startsWith('PER_MINUTE'))).toEqual(['PER_MINUTE@60000:["a",1,1]'])
+    rt.push('SRC', ['b', 2], T0 + 61_000)
+    rt.end()
+    expect(out.rows.filter((r) => !r.startsWith('SLIDING'))).toEqual([
+      'SESSIONS@31000:["a",1]',
+      'PER_MINUTE@60000:["a",1,1]',
+      'PER_MINUTE@120000:["b",1,2]',
+      'SESSIONS@91000:["b",1]',
+    ])
+  })
+
+  it('keeps ROWTIME monotonic: a row earlier than the last one gets the last ROWTIME', () => {
+    const out = collect()
+    const rt = compileApplication('CREATE STREAM O (K VARCHAR(8)); CREATE PUMP P AS INSERT INTO O SELECT STREAM K FROM SRC;', {sources: [source]}).createRuntime({onRow: out.onRow})
+    rt.push('SRC', ['a', 1], T0 + 5000)
+    rt.push('SRC', ['b', 1], T0 + 1000)
+    expect(out.rows).toEqual(['O@5000:["a"]', 'O@5000:["b"]'])
+  })
+
+  it('refuses rows for streams that are not sources', () => {
+    const rt = compileApplication(APP, {sources: [source]}).createRuntime({onRow: () => {}})
+    expect(() => rt.push('PER_MINUTE', ['a', 1, 1], T0)).toThrow(/not a source stream/)
+  })
+
+  it('keeps LAG state per key, not per event: the snapshot does not grow with events', () => {
+    const w = WORKSHOPS.find((x) => x.file === 'seed-004-lag-sessionization.sql')!
+    const app = compileApplication(w.sql, {sources: w.sources})
+    const rt = app.createRuntime({onRow: () => {}})
+    const size = () => JSON.stringify(rt.snapshot()).length
+    let t = T0
+    const feed = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        t += 100
+        rt.push(w.sources[0].name, [`u${i % 50}`, t, 'click', 'click', 'desktop'], t)
+      }
+    }
+    feed(1000)
+    const after1k = size()
+    feed(20_000)
+    expect(size()).toBeLessThan(after1k * 1.2)
+  })
+})
