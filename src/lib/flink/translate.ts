@@ -1,4 +1,4 @@
-import {UsageError} from '../core/errors.js'
+import {InputError, UsageError} from '../core/errors.js'
 import type {Statement} from '../sql/ast.js'
 import {parseInputSchema, type InputMapping} from '../sql/input/schema.js'
 import {parseScript} from '../sql/parser.js'
@@ -81,7 +81,10 @@ export function translateToFlink(sql: string, options: FlinkTranslateOptions = {
   for (const pump of pumps) {
     const target = streams.get(pump.statement.target)
     if (!target) {
-      throw new UsageError(`${options.file ?? 'the SQL'}:${pump.statement.targetPos.line}: PUMP "${pump.statement.name}" inserts into ${pump.statement.target}, which no CREATE STREAM declares.`)
+      throw new InputError(`PUMP "${pump.statement.name}" inserts into ${pump.statement.target}, which no CREATE STREAM declares.`, {
+        location: {file: options.file, ...pump.statement.targetPos},
+        suggestions: [`Declare it first: CREATE OR REPLACE STREAM "${pump.statement.target}" (...).`],
+      })
     }
     target.writers.push(pump)
     for (const name of pump.reads) {
@@ -362,7 +365,7 @@ function orderViews(views: StreamInfo[]): StreamInfo[] {
   const visit = (view: StreamInfo) => {
     if (state.get(view) === 'done') return
     if (state.get(view) === 'visiting') {
-      throw new UsageError(`The in-application stream ${view.name} feeds itself through its pumps; Flink views cannot be circular.`)
+      throw new InputError(`The in-application stream ${view.name} feeds itself through its pumps; Flink views cannot be circular.`, {location: {...view.statement.pos}})
     }
     state.set(view, 'visiting')
     for (const writer of view.writers) for (const name of writer.reads) {
