@@ -61,7 +61,8 @@ When records go to standard output, the summary goes to standard error.`
     const stop = () => controller.abort()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
-    const showBar = !this.jsonEnabled() && isInteractive(process.stderr)
+    // Records printed on the same terminal would tear the bar apart.
+    const showBar = !this.jsonEnabled() && isInteractive(process.stderr) && !(this.recordsOnStdout && process.stdout.isTTY)
     const {openProgressBar, renderReplaySummary} = await import('../lib/replay/render.js')
     const bar = showBar ? await openProgressBar(process.stderr) : undefined
     const {replay} = await import('../lib/replay/replay.js')
