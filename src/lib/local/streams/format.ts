@@ -6,8 +6,8 @@
  *
  * SEQ is the stream's sequence number, TIME the record's clock (epoch ms), SHARD the shard the
  * partition key hashes to, KEY the partition key (empty when none), DATA the payload as written.
- * A KEY or DATA that starts with `"` or holds a tab (keys only), newline or carriage return is
- * written as a JSON string instead, so every record stays on one line; other text is written raw.
+ * A KEY that starts with `"` or holds a tab, newline or carriage return, and DATA that starts with
+ * `"` or holds a newline, are written as JSON strings instead, so every record stays on one line; other text is written raw.
  *
  * Control lines start with `#`. A batch ends with a commit line, and readers only deliver
  * records that a commit line follows, so a batch cut short by a crash is never seen:
@@ -36,7 +36,8 @@ export function segmentFirstSeq(name: string): number {
 
 /** Payloads are written raw unless that would break the line format. */
 export function encodeData(data: string): string {
-  if (data.charCodeAt(0) === QUOTE || data.includes('\n') || data.includes('\r')) return JSON.stringify(data)
+  // Only a newline breaks the format (readers split on it); a carriage return stays as written.
+  if (data.charCodeAt(0) === QUOTE || data.includes('\n')) return JSON.stringify(data)
   return data
 }
 
