@@ -110,6 +110,9 @@ export async function replay(options: ReplayOptions, ctx: TargetContext): Promis
   if (options.follow && inputs.length > 1) {
     throw new UsageError(`--follow follows one file; ${inputs.length} were named.`, {suggestions: ['Run one replay per file to follow, or drop --follow to replay them all once.']})
   }
+  if (options.follow && inputs.some((i) => i.kind === 'file' && i.gzip)) {
+    throw new UsageError('--follow cannot follow a .gz file: a compressed file is complete once written.', {suggestions: ['Drop --follow to replay it once.']})
+  }
   if (options.checkpoint && inputs.some((i) => i.kind === 'stdin')) {
     throw new UsageError('--checkpoint cannot resume standard input (-): it cannot be read again.', {suggestions: ['Replay the file itself, or drop --checkpoint.']})
   }
@@ -128,7 +131,6 @@ export async function replay(options: ReplayOptions, ctx: TargetContext): Promis
   const started = clock.now()
   const rejectsFile = options.errors ? await RejectsFile.open(options.errors, resuming) : undefined
   const run = new ReplayRun(options, ctx, sink, state, rejectsFile, inputs)
-  let report
   try {
     if (state && sink.lastMark) {
       // The target's own mark is the truth: it was stored atomically with the records.
@@ -137,10 +139,14 @@ export async function replay(options: ReplayOptions, ctx: TargetContext): Promis
       if (mark && mark.producer === state.producer) state.files = mark.files
     }
     await run.all()
-  } finally {
-    report = await sink.close()
-    await rejectsFile?.close()
+  } catch (error) {
+    // The first failure is the one to report; closing may fail the same way.
+    await sink.close().catch(() => undefined)
+    await rejectsFile?.close().catch(() => undefined)
+    throw error
   }
+  const report = await sink.close()
+  await rejectsFile?.close()
   if (options.checkpoint && state) await saveCheckpoint(options.checkpoint, state)
 
   const elapsedMs = Math.max(0, clock.now() - started)

@@ -120,6 +120,7 @@ describe('replay', () => {
   it.each([
     [{follow: true}, [MIXED, SHOP], '--follow follows one file'],
     [{checkpoint: 'cp.json'}, ['-'], 'cannot resume standard input'],
+    [{follow: true}, [join(FIXTURES, 'mixed.log.gz')], 'cannot follow a .gz file'],
     [{from: 'end' as const}, [MIXED], '--from end only makes sense with --follow'],
     [{partitionKey: 'cookie'}, [MIXED], "--partition-key 'cookie'"],
     [{}, ['no-such-*.log'], 'no file matches no-such-*.log'],
