@@ -721,7 +721,10 @@ export class QueryTranslator {
         break
     }
     if (AGGREGATES.has(name)) {
-      if (e.nulls === 'RESPECT') this.note('respect-nulls', `${name} ... RESPECT NULLS: Flink's ${name} skips NULL values.`)
+      if ((name === 'FIRST_VALUE' || name === 'LAST_VALUE') && e.nulls !== 'IGNORE') {
+        // KDA's default is RESPECT NULLS; Flink's FIRST_VALUE/LAST_VALUE always skip NULL inputs.
+        this.note('respect-nulls', `${name} kept NULL values in KDA (RESPECT NULLS is its default); Flink's ${name} skips them, as IGNORE NULLS would.`)
+      }
       const inner = e.star ? '*' : `${e.distinct ? 'DISTINCT ' : ''}${args().join(', ')}`
       return `${name}(${inner})${e.over ? this.over(e, ctx, false) : ''}`
     }

@@ -52,6 +52,10 @@ BEGIN
 -- NOTE: WINDOWED BY STAGGER opened one window per key at its first row, Flink has no such window in SQL, so
 --   this is a processing-time TUMBLE window of the same length aligned to the clock (rows of one key may be
 --   split across two windows).
+-- NOTE: FIRST_VALUE kept NULL values in KDA (RESPECT NULLS is its default), Flink’s FIRST_VALUE skips them,
+--   as IGNORE NULLS would.
+-- NOTE: LAST_VALUE kept NULL values in KDA (RESPECT NULLS is its default), Flink’s LAST_VALUE skips them, as
+--   IGNORE NULLS would.
 INSERT INTO DESTINATION_SQL_STREAM
 SELECT CAST(UPPER(CAST(user_id AS VARCHAR(3)) || '_' || SUBSTRING(device_id FROM 1 FOR 3) || CAST(CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', client_timestamp), 30), FLOOR(client_timestamp TO SECOND))) AS BIGINT) * 1000 / 1000 AS VARCHAR(20))) AS VARCHAR(60)) AS SESSION_ID,
   user_id AS USER_ID,
@@ -70,4 +74,6 @@ END;
 
 -- Warnings printed by clickstream app translate (not part of its output):
 --   sessionization.sql:17: PUMP "WINDOW_PUMP_SEC": WINDOWED BY STAGGER opened one window per key at its first row; Flink has no such window in SQL, so this is a processing-time TUMBLE window of the same length aligned to the clock (rows of one key may be split across two windows).
+--   sessionization.sql:17: PUMP "WINDOW_PUMP_SEC": FIRST_VALUE kept NULL values in KDA (RESPECT NULLS is its default); Flink's FIRST_VALUE skips them, as IGNORE NULLS would.
+--   sessionization.sql:17: PUMP "WINDOW_PUMP_SEC": LAST_VALUE kept NULL values in KDA (RESPECT NULLS is its default); Flink's LAST_VALUE skips them, as IGNORE NULLS would.
 --   sessionization.sql:17: PUMP "WINDOW_PUMP_SEC": ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application and carried that time through every pump; Flink takes the time again in each operator.
