@@ -35,7 +35,7 @@ A file or stdin is read to its end, then every open window is closed and the run
     output: Flags.string({description: 'Route an in-application stream (or error_stream) to a target: STREAM=TARGET. Repeatable.', multiple: true}),
     'output-format': Flags.string({description: 'Row format of the outputs, as KDA destinations offer.', options: ['json', 'csv'], default: 'json'}),
     rowtime: Flags.string({description: 'Take ROWTIME from this input field (a name, or a JSON path like $.ts) instead of the arrival time.'}),
-    schema: Flags.string({description: 'KDA InputSchema JSON file (RecordFormat, RecordColumns with Name, SqlType, Mapping).'}),
+    schema: Flags.string({description: 'KDA InputSchema JSON file (RecordFormat, RecordColumns with Name, SqlType, Mapping). Default: APP.schema.json beside the SQL, else discovered from the first records.'}),
     'with-rowtime': Flags.boolean({description: 'Add each row\'s ROWTIME to the output as a "ROWTIME" key.', default: false}),
     ...workspaceFlag,
     ...awsFlags,

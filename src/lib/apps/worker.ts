@@ -42,6 +42,14 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
   const {definition, sql, input} = await loadApp(ws, name)
   const status: WorkerStatus = {state: 'starting', pid: process.pid, startedAt: new Date(clock.now()).toISOString(), updatedAt: new Date(clock.now()).toISOString()}
   const sinks: Sink[] = []
+  // Status writes happen in call order, each with the status as it was when asked for: a
+  // progress write still in flight must not land after the final 'stopped'.
+  let statusWrites: Promise<void> = Promise.resolve()
+  const saveStatus = (): Promise<void> => {
+    const text = structuredClone(status)
+    statusWrites = statusWrites.then(() => writeStatus(ws, name, text)).catch(() => undefined)
+    return statusWrites
+  }
   try {
     const mapping = parseInputSchema(definition.schema, appPaths(ws, name).definition)
     const app = await compileSql(sql, {sources: [sourceStreamOf(mapping)], file: definition.sourceFile})
@@ -76,7 +84,7 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
     status.state = 'running'
     status.counters = counters
     if (checkpoint) status.lastCheckpoint = {at: checkpoint.at, input: checkpoint.input}
-    await writeStatus(ws, name, status)
+    await saveStatus()
     let lastStatusWrite = clock.now()
     try {
       await runApplication({
@@ -101,14 +109,14 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
           await writeCheckpoint(ws, name, {version: 1, deploymentId: definition.deploymentId, at, ...data, input: inputPosition})
           status.lastCheckpoint = {at, input: inputPosition}
           status.updatedAt = at
-          await writeStatus(ws, name, status)
+          await saveStatus()
           lastStatusWrite = clock.now()
         },
         onProgress: () => {
           if (clock.now() - lastStatusWrite < 1000) return
           lastStatusWrite = clock.now()
           status.updatedAt = new Date(clock.now()).toISOString()
-          void writeStatus(ws, name, status).catch(() => undefined)
+          void saveStatus()
         },
       })
     } finally {
@@ -117,14 +125,14 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
     for (const sink of sinks.splice(0)) await sink.close()
     status.state = 'stopped'
     status.stoppedAt = status.updatedAt = new Date(clock.now()).toISOString()
-    await writeStatus(ws, name, status)
+    await saveStatus()
     log(`stopped '${name}': ${counters.recordsIn} records in, ${counters.errors} set aside, ${Object.entries(counters.rowsOut).map(([s, n]) => `${s} ${n}`).join(', ')}`)
     return counters
   } catch (error) {
     status.state = 'failed'
     status.error = error instanceof InputError ? (error as InputError).located : (error as Error).message
     status.stoppedAt = status.updatedAt = new Date(clock.now()).toISOString()
-    await writeStatus(ws, name, status).catch(() => undefined)
+    await saveStatus()
     throw error
   } finally {
     for (const sink of sinks) await sink.close().catch(() => undefined)
