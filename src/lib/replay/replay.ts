@@ -339,6 +339,8 @@ class ReplayRun {
     const offset = upTo === 'all' ? chunk.endOffset : chunk.offsetOf(upTo)
     const advanced = progress !== undefined && (offset !== progress.offset || lastLine !== progress.line)
     if (progress) {
+      // Following can move on to a new file (rotation, truncation): the position is in that one.
+      if (chunk.file) progress.file = chunk.file
       progress.offset = offset
       progress.line = lastLine
     }

@@ -146,6 +146,25 @@ describe('replay --follow', () => {
     expect(warnings.join('\n')).toMatch(/rotated[\s\S]*truncated/)
   })
 
+  it('checkpoints the position in the new file after a rotation, so the next run resumes there', async () => {
+    const dir = await tempDir()
+    const log = join(dir, 'access_log')
+    await writeFile(log, `${logLines(2).join('\n')}\n`)
+    const controller = new AbortController()
+    let read = 0
+    const running = runReplay(dir, [log], {to: `file:${dir}/out.log`, checkpoint: `${dir}/cp`, follow: true, pollMs: 10, clock: systemClock, signal: controller.signal, onProgress: (p) => (read = p.read)})
+    for (let i = 0; i < 500 && read < 2; i++) await new Promise((r) => setTimeout(r, 10))
+    await rename(log, `${log}.1`)
+    await writeFile(log, `${logLines(3, 2).join('\n')}\n`)
+    for (let i = 0; i < 500 && read < 5; i++) await new Promise((r) => setTimeout(r, 10))
+    controller.abort()
+    await running
+    await appendFile(log, `${logLines(1, 5).join('\n')}\n`)
+    const again = await runReplay(dir, [log], {to: `file:${dir}/out.log`, checkpoint: `${dir}/cp`})
+    expect(again.result.files[0]).toMatchObject({start: 'checkpoint', startedAfterLine: 3})
+    expect(await outputLines(`${dir}/out.log`)).toEqual(logLines(6))
+  })
+
   it('starts at the end of the file with --from end', async () => {
     const dir = await tempDir()
     const log = join(dir, 'access_log')
