@@ -85,8 +85,11 @@ export async function createAthenaApi(settings: AwsSettings): Promise<AthenaApi>
           for (const info of page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []) columns.push({name: info.Label ?? info.Name ?? '', type: info.Type ?? 'varchar'})
         }
         let pageRows = page.ResultSet?.Rows ?? []
-        // The first row of a SELECT's first page repeats the column names.
-        if (first && execution.statementType === 'DML' && pageRows.length > 0) pageRows = pageRows.slice(1)
+        // The first row of a SELECT's first page repeats the column names. Without a statement
+        // type, a first row equal to the column names is taken for that header.
+        if (first && pageRows.length > 0 && (execution.statementType === 'DML' || (execution.statementType === undefined && isHeader(pageRows[0], columns)))) {
+          pageRows = pageRows.slice(1)
+        }
         for (const row of pageRows) rows.push(columns.map((c, i) => typedValue(row.Data?.[i]?.VarCharValue, c.type)))
         first = false
         token = page.NextToken
@@ -166,6 +169,10 @@ async function waitForQuery(
     await options.clock.sleep(wait, options.signal)
     wait = Math.min(wait * ATHENA_POLL_FACTOR, ATHENA_POLL_MAX_MS)
   }
+}
+
+function isHeader(row: {Data?: Array<{VarCharValue?: string}>}, columns: AthenaColumn[]): boolean {
+  return columns.length > 0 && columns.every((c, i) => row.Data?.[i]?.VarCharValue === c.name)
 }
 
 /**

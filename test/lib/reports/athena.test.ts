@@ -151,3 +151,17 @@ describe('interrupting an Athena query', () => {
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{QueryExecutionId: 'q-9'}])
   })
 })
+
+describe('the header row', () => {
+  it.each([
+    ['DML', [['1']]],
+    ['DDL', [['n'], ['1']]],
+    [undefined, [['1']]],
+  ])('for statement type %s, rows are %j', async (statementType, expected) => {
+    athena.on(StartQueryExecutionCommand).resolves({QueryExecutionId: 'q-h'})
+    athena.on(GetQueryExecutionCommand).resolves({QueryExecution: {StatementType: statementType as 'DML' | 'DDL' | undefined, Status: {State: 'SUCCEEDED'}, Statistics: {}}})
+    athena.on(GetQueryResultsCommand).resolves({ResultSet: {ResultSetMetadata: {ColumnInfo: [{Name: 'n', Label: 'n', Type: 'varchar'}]}, Rows: [row('n'), row('1')]}})
+    const api = await createAthenaApi(aws)
+    expect((await api.query('SELECT 1', [], {database: 'd', clock: new ManualClock(0, true)})).rows).toEqual(expected)
+  })
+})
