@@ -1,3 +1,4 @@
+import {isAscii} from 'node:buffer'
 import {closeSync, openSync, readSync, readdirSync, statSync} from 'node:fs'
 import {isControlLine, isSegmentName, parseControlLine, parseRecordLine, type ControlLine, type StoredRecord} from './format.js'
 
@@ -93,7 +94,8 @@ export function parseCommitted(buf: Buffer): {records: StoredRecord[]; end: numb
   }
   if (lastControl < 0) return {records: [], end: 0}
   const end = buf.indexOf(NEWLINE, lastControl) + 1
-  const text = buf.toString('utf8', 0, end)
+  // ASCII (most clickstream data) decodes several times faster as latin1, with the same result.
+  const text = isAscii(buf.subarray(0, end)) ? buf.toString('latin1', 0, end) : buf.toString('utf8', 0, end)
   const records: StoredRecord[] = []
   let sealed: string | undefined
   let from = 0

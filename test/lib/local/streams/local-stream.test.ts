@@ -74,13 +74,15 @@ describe('local stream writer and reader', () => {
     const writer = new LocalStreamWriter(streamDir(ws, 'web'))
     await writer.append(records(5, 0, (i) => `user-${i}`))
     await writer.append([{data: '"quoted"\nand a newline', time: 5, partitionKey: 'tab\tkey'}])
+    await writer.append([{data: '{"page":"/café ☕"}', time: 6, partitionKey: 'ключ'}])
     writer.close()
     const got = await readAll(new LocalStreamReader(streamDir(ws, 'web'), 'web'))
-    expect(got.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(got.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6])
+    expect(got[6]).toMatchObject({data: '{"page":"/café ☕"}', key: 'ключ'})
     expect(got[2]).toMatchObject({data: '{"n":2}', time: 1_700_000_000_002, key: 'user-2'})
     expect(got[5]).toMatchObject({data: '"quoted"\nand a newline', key: 'tab\tkey', time: 5})
     expect(new Set(got.slice(0, 5).map((r) => r.shard)).size).toBeGreaterThan(1)
-    expect(describeStream(ws, 'web')).toMatchObject({records: 6, firstSeq: 0, nextSeq: 6, oldestRecordTime: '2023-11-14T22:13:20.000Z'})
+    expect(describeStream(ws, 'web')).toMatchObject({records: 7, firstSeq: 0, nextSeq: 7, oldestRecordTime: '2023-11-14T22:13:20.000Z'})
   })
 
   it('keeps segments readable with ordinary tools: one tab-separated line per record, then a commit line', async () => {
