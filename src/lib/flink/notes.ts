@@ -15,6 +15,7 @@ export type FlinkNoteCode =
   | 'rowtime-join'
   | 'unwindowed-join'
   | 'regex-replace-arguments'
+  | 'time-format'
   | 'json-mapping'
   | 'approximate-function'
   | 'untranslated'

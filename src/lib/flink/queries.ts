@@ -668,11 +668,11 @@ export class QueryTranslator {
       case 'CEILING':
         return e.unit ? `${name}(${this.expr(e.args[0], ctx)} TO ${e.unit})` : `${name}(${args().join(', ')})`
       case 'CHAR_TO_TIMESTAMP':
-        return `TO_TIMESTAMP(${this.expr(e.args[1], ctx)}, ${this.expr(e.args[0], ctx)})`
+        return `TO_TIMESTAMP(${this.expr(e.args[1], ctx)}, ${this.parseFormat(e.args[0], ctx)})`
       case 'CHAR_TO_DATE':
-        return `CAST(TO_TIMESTAMP(${this.expr(e.args[1], ctx)}, ${this.expr(e.args[0], ctx)}) AS DATE)`
+        return `CAST(TO_TIMESTAMP(${this.expr(e.args[1], ctx)}, ${this.parseFormat(e.args[0], ctx)}) AS DATE)`
       case 'CHAR_TO_TIME':
-        return `CAST(TO_TIMESTAMP(${this.expr(e.args[1], ctx)}, ${this.expr(e.args[0], ctx)}) AS TIME(3))`
+        return `CAST(TO_TIMESTAMP(${this.expr(e.args[1], ctx)}, ${this.parseFormat(e.args[0], ctx)}) AS TIME(3))`
       case 'TIMESTAMP_TO_CHAR':
       case 'DATE_TO_CHAR':
       case 'TIME_TO_CHAR':
@@ -732,6 +732,24 @@ export class QueryTranslator {
       this.note('unknown-function', `${name} is passed through unchanged: check that Flink has a function of that name (or register one).`)
     }
     return `${name}(${args().join(', ')})${e.over ? this.over(e, ctx, false) : ''}`
+  }
+
+  /**
+   * A CHAR_TO_TIMESTAMP format for Flink's TO_TIMESTAMP, which parses with java.time's
+   * DateTimeFormatter: there `z` is a zone name only, while SimpleDateFormat's `z` (KDA) also read
+   * numeric offsets such as Apache's `+0000`, which DateTimeFormatter reads with `Z`.
+   */
+  private parseFormat(format: Expr, ctx: Context): string {
+    if (format.type !== 'literal' || format.kind !== 'string') return this.expr(format, ctx)
+    // Letters between single quotes are literal text in both pattern languages.
+    const converted = format.value.replace(/('[^']*')|z+/g, (_match, quoted: string | undefined) => quoted ?? 'Z')
+    if (converted !== format.value) {
+      this.note(
+        'time-format',
+        `The time format ${flinkString(format.value)} becomes ${flinkString(converted)}: Flink's TO_TIMESTAMP reads a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).`,
+      )
+    }
+    return flinkString(converted)
   }
 
   /** STEP(x BY interval) outside a window: epoch-aligned round-down, written with Flink's date functions. */

@@ -85,6 +85,8 @@ describe('translateToFlink: functions', () => {
     ],
     [`LAG("page") OVER (PARTITION BY "user_id" RANGE INTERVAL '1' MINUTE PRECEDING)`, 'LAG(page) OVER (PARTITION BY user_id ORDER BY SOURCE_SQL_STREAM_001.proc_time)', ['lag-frame']],
     [`CHAR_TO_TIMESTAMP('yyyy-MM-dd', "page")`, "TO_TIMESTAMP(page, 'yyyy-MM-dd')", []],
+    [`CHAR_TO_TIMESTAMP('dd/MMM/yyyy:HH:mm:ss z', "page")`, "TO_TIMESTAMP(page, 'dd/MMM/yyyy:HH:mm:ss Z')", ['time-format']],
+    [`CHAR_TO_TIMESTAMP('yyyy-MM-dd''T''HH:mm ''z''', "page")`, "TO_TIMESTAMP(page, 'yyyy-MM-dd''T''HH:mm ''z''')", []],
     [`TIMESTAMP_TO_CHAR('HH:mm:ss', "event_time")`, "DATE_FORMAT(event_time, 'HH:mm:ss')", []],
     [`TO_TIMESTAMP("ts_ms")`, 'CAST(TO_TIMESTAMP_LTZ(ts_ms, 3) AS TIMESTAMP(3))', []],
     [`TSDIFF("event_time", "event_time")`, 'CAST(TIMESTAMPDIFF(SECOND, event_time, event_time) AS BIGINT) * 1000', []],

@@ -52,6 +52,8 @@ CREATE TABLE DESTINATION_SQL_STREAM (
 -- In-application stream EVENT_STREAM, fed by PUMP "SHARED_EVENT_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
 --   and carried that time through every pump, Flink takes the time again in each operator.
+-- NOTE: The time format 'dd/MMM/yyyy:HH:mm:ss z' becomes 'dd/MMM/yyyy:HH:mm:ss Z': Flink’s TO_TIMESTAMP reads
+--   a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 CREATE VIEW EVENT_STREAM AS
 SELECT *, PROCTIME() AS proc_time FROM (
   SELECT 'event_count' AS METRICTYPE,
@@ -59,12 +61,12 @@ SELECT *, PROCTIME() AS proc_time FROM (
     CAST(EVENT AS VARCHAR(1024)) AS METRICITEM,
     CAST(EVENT_COUNT AS BIGINT) AS UNITVALUEINT
   FROM (
-    SELECT TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP,
+    SELECT TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z') TO SECOND)) AS EVENTTIMESTAMP,
       WEBLOGS.event AS EVENT,
       COUNT(*) AS EVENT_COUNT
     FROM WASA_001 AS WEBLOGS
     WHERE WEBLOGS.event IS NOT NULL
-    GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), WEBLOGS.event, TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND))
+    GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), WEBLOGS.event, TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z') TO SECOND))
   )
 );
 
@@ -88,6 +90,8 @@ BEGIN
 -- PUMP "VISTOR_COUNTER_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
 --   and carried that time through every pump, Flink takes the time again in each operator.
+-- NOTE: The time format 'dd/MMM/yyyy:HH:mm:ss z' becomes 'dd/MMM/yyyy:HH:mm:ss Z': Flink’s TO_TIMESTAMP reads
+--   a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 -- NOTE: GROUP BY WINDOW_TIME grouped by an event-time bucket that KDA closed when the next bucket began, here
 --   a processing-time TUMBLE window of INTERVAL '60' SECOND closes the groups, with the bucket kept as a key.
 INSERT INTO DESTINATION_SQL_STREAM
@@ -97,18 +101,20 @@ SELECT 'visitor_count' AS METRICTYPE,
   CAST(COUNT(WEBLOGS.CLIENTID) AS BIGINT) AS UNITVALUEINT,
   CAST(NULL AS DOUBLE) AS UNITVALUEFLOAT
 FROM (
-  SELECT TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 60), FLOOR(TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS WINDOW_TIME,
+  SELECT TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z')), 60), FLOOR(TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z') TO SECOND)) AS WINDOW_TIME,
     CAST(TUMBLE_START(WASA_001.proc_time, INTERVAL '60' SECOND) AS TIMESTAMP(3)),
     WASA_001.clientid AS CLIENTID,
     TUMBLE_PROCTIME(WASA_001.proc_time, INTERVAL '60' SECOND) AS proc_time
   FROM WASA_001
-  GROUP BY TUMBLE(WASA_001.proc_time, INTERVAL '60' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 60), FLOOR(TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WASA_001.clientid
+  GROUP BY TUMBLE(WASA_001.proc_time, INTERVAL '60' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z')), 60), FLOOR(TO_TIMESTAMP(WASA_001.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z') TO SECOND)), WASA_001.clientid
 ) AS WEBLOGS
 GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '60' SECOND), WINDOW_TIME;
 
 -- PUMP "PAGEVIEWS_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
 --   and carried that time through every pump, Flink takes the time again in each operator.
+-- NOTE: The time format 'dd/MMM/yyyy:HH:mm:ss z' becomes 'dd/MMM/yyyy:HH:mm:ss Z': Flink’s TO_TIMESTAMP reads
+--   a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 -- NOTE: ORDER BY STEP(WEBLOGS.ROWTIME BY INTERVAL '10' SECOND), PAGE_COUNT DESC is dropped: Flink sorts
 --   streams only by a time attribute, so rows of one window arrive unsorted.
 INSERT INTO DESTINATION_SQL_STREAM
@@ -120,10 +126,10 @@ SELECT 'top_pages' AS METRICTYPE,
 FROM (
   SELECT WEBLOGS.page AS PAGE,
     COUNT(*) AS PAGE_COUNT,
-    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP
+    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z') TO SECOND)) AS EVENTTIMESTAMP
   FROM WASA_001 AS WEBLOGS
   WHERE WEBLOGS.page IS NOT NULL
-  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WEBLOGS.page
+  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z') TO SECOND)), WEBLOGS.page
   HAVING COUNT(*) > 1
 );
 
@@ -157,6 +163,8 @@ FROM (
 -- PUMP "REFERRER_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
 --   and carried that time through every pump, Flink takes the time again in each operator.
+-- NOTE: The time format 'dd/MMM/yyyy:HH:mm:ss z' becomes 'dd/MMM/yyyy:HH:mm:ss Z': Flink’s TO_TIMESTAMP reads
+--   a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 -- NOTE: ORDER BY STEP(WEBLOGS.ROWTIME BY INTERVAL '10' SECOND), REFERRER_COUNT DESC is dropped: Flink sorts
 --   streams only by a time attribute, so rows of one window arrive unsorted.
 INSERT INTO DESTINATION_SQL_STREAM
@@ -168,9 +176,9 @@ SELECT 'referral_count' AS METRICTYPE,
 FROM (
   SELECT WEBLOGS.referrer AS REFERRER,
     COUNT(*) AS REFERRER_COUNT,
-    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)) AS EVENTTIMESTAMP
+    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z') TO SECOND)) AS EVENTTIMESTAMP
   FROM WASA_001 AS WEBLOGS
-  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss z') TO SECOND)), WEBLOGS.referrer
+  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ss Z') TO SECOND)), WEBLOGS.referrer
 );
 
 -- PUMP "HOURLY_EVENT_PUMP"
@@ -193,6 +201,8 @@ FROM (
 -- PUMP "PAGELOAD_PUMP"
 -- NOTE: ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application
 --   and carried that time through every pump, Flink takes the time again in each operator.
+-- NOTE: The time format 'dd/MMM/yyyy:HH:mm:ssz' becomes 'dd/MMM/yyyy:HH:mm:ssZ': Flink’s TO_TIMESTAMP reads a
+--   numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 INSERT INTO DESTINATION_SQL_STREAM
 SELECT 'avg_pg_ld' AS METRICTYPE,
   CAST(CAST(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', EVENTTIMESTAMP) AS BIGINT) * 1000 AS BIGINT) AS EVENTTIMESTAMP,
@@ -202,19 +212,24 @@ SELECT 'avg_pg_ld' AS METRICTYPE,
 FROM (
   SELECT 'All Pages' AS METRICITEM,
     AVG(WEBLOGS.custom_metric_int_value) AS AVERAGE_MS,
-    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssz')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssz') TO SECOND)) AS EVENTTIMESTAMP
+    TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssZ')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssZ') TO SECOND)) AS EVENTTIMESTAMP
   FROM WASA_001 AS WEBLOGS
   WHERE WEBLOGS.custom_metric_name = 'page_load_time'
-  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssz')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssz') TO SECOND))
+  GROUP BY TUMBLE(WEBLOGS.proc_time, INTERVAL '10' SECOND), TIMESTAMPADD(SECOND, -MOD(TIMESTAMPDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssZ')), 10), FLOOR(TO_TIMESTAMP(WEBLOGS.`datetime`, 'dd/MMM/yyyy:HH:mm:ssZ') TO SECOND))
 );
 
 END;
 
 -- Warnings printed by clickstream app translate (not part of its output):
 --   web-metrics.sql: STREAM "WASA_001": Flink cannot read a Firehose delivery stream: send the records of web-beacons to a Kinesis data stream of that name instead (Firehose can stay as a sink).
+--   web-metrics.sql:9: PUMP "VISTOR_COUNTER_PUMP": The time format 'dd/MMM/yyyy:HH:mm:ss z' becomes 'dd/MMM/yyyy:HH:mm:ss Z': Flink's TO_TIMESTAMP reads a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 --   web-metrics.sql:9: PUMP "VISTOR_COUNTER_PUMP": GROUP BY WINDOW_TIME grouped by an event-time bucket that KDA closed when the next bucket began; here a processing-time TUMBLE window of INTERVAL '60' SECOND closes the groups, with the bucket kept as a key.
+--   web-metrics.sql:21: PUMP "PAGEVIEWS_PUMP": The time format 'dd/MMM/yyyy:HH:mm:ss z' becomes 'dd/MMM/yyyy:HH:mm:ss Z': Flink's TO_TIMESTAMP reads a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 --   web-metrics.sql:21: PUMP "PAGEVIEWS_PUMP": ORDER BY STEP(WEBLOGS.ROWTIME BY INTERVAL '10' SECOND), PAGE_COUNT DESC is dropped: Flink sorts streams only by a time attribute, so rows of one window arrive unsorted.
+--   web-metrics.sql:39: STREAM "EVENT_STREAM": The time format 'dd/MMM/yyyy:HH:mm:ss z' becomes 'dd/MMM/yyyy:HH:mm:ss Z': Flink's TO_TIMESTAMP reads a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 --   web-metrics.sql:39: STREAM "EVENT_STREAM", PUMP "VISTOR_COUNTER_PUMP", PUMP "PAGEVIEWS_PUMP", PUMP "AGENT_PUMP", PUMP "REFERRER_PUMP", PUMP "HOURLY_EVENT_PUMP", PUMP "PAGELOAD_PUMP": ROWTIME becomes processing time (PROCTIME()): KDA stamped each row once as it entered the application and carried that time through every pump; Flink takes the time again in each operator.
 --   web-metrics.sql:70: PUMP "INTERMEDIATE_ANOMALY_EVENT_PUMP": not translated: RANDOM_CUT_FOREST has no Flink SQL equivalent; AWS runs Random Cut Forest as a DataStream job (amazon-kinesis-data-analytics-examples, AnomalyDetection/RandomCutForest).
 --   web-metrics.sql:95: PUMP "ANOMALY_EVENT_PUMP": not translated: it reads ANOMALY_TEMP_STREAM, which has no Flink translation (none of its pumps translates).
+--   web-metrics.sql:122: PUMP "REFERRER_PUMP": The time format 'dd/MMM/yyyy:HH:mm:ss z' becomes 'dd/MMM/yyyy:HH:mm:ss Z': Flink's TO_TIMESTAMP reads a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
 --   web-metrics.sql:122: PUMP "REFERRER_PUMP": ORDER BY STEP(WEBLOGS.ROWTIME BY INTERVAL '10' SECOND), REFERRER_COUNT DESC is dropped: Flink sorts streams only by a time attribute, so rows of one window arrive unsorted.
+--   web-metrics.sql:152: PUMP "PAGELOAD_PUMP": The time format 'dd/MMM/yyyy:HH:mm:ssz' becomes 'dd/MMM/yyyy:HH:mm:ssZ': Flink's TO_TIMESTAMP reads a numeric zone offset such as +0000 with Z, and it ignores the offset (KDA converted to UTC).
