@@ -114,9 +114,12 @@ export class LakeSink implements Sink {
   async close(): Promise<DeliveryReport> {
     if (!this.closed) {
       this.closed = true
-      await this.flush()
-      if (this.timer) clearTimeout(this.timer)
-      if (this.duck) (await this.duck).close()
+      try {
+        await this.flush()
+      } finally {
+        if (this.timer) clearTimeout(this.timer)
+        if (this.duck) (await this.duck).close()
+      }
     }
     this.rethrowTimerError()
     const report: DeliveryReport = {target: this.target, delivered: this.delivered, bytes: this.bytes, retried: 0, failed: this.failed}
