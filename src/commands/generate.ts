@@ -23,7 +23,7 @@ Records go to stdout, or to --to ${TARGET_SYNTAX}. A summary goes to stderr when
     {description: 'Live lab events, 50 per second, for ten minutes, into a local stream', command: '<%= config.bin %> <%= command.id %> --profile lab --rate 50 --duration 10m --to local:clicks'},
     {description: 'A whole day of traffic with its daily curve, in seconds, reproducible', command: '<%= config.bin %> <%= command.id %> --start 2026-11-01 --duration 24h --rate 20 --seed 7 --to file:day.log.gz'},
     {description: 'Ad impressions and clicks with a click-through spike after five minutes', command: '<%= config.bin %> <%= command.id %> --profile ads --rate 20 --anomaly-at 5m --anomaly-for 30s'},
-    {description: 'A Kinesis Data Generator template, 100 records per second', command: '<%= config.bin %> <%= command.id %> --template access.tpl --rate 100 --count 5000'},
+    {description: 'A Kinesis Data Generator template (examples in templates/kdg/), 100 records per second', command: '<%= config.bin %> <%= command.id %> --template templates/kdg/apache-access.tpl --rate 100 --count 5000'},
   ]
 
   static override flags = {

@@ -18,10 +18,6 @@ export interface Visitor {
   readonly device: Device
   /** The account name of a registered visitor; null for visitors who never sign in. */
   readonly username: string | null
-  /** True while one of their sessions is running. */
-  active: boolean
-  /** Event time of their last event, ms (-Infinity before the first). */
-  lastSeen: number
   sessions: number
 }
 
@@ -39,6 +35,11 @@ export interface PopulationOptions {
  */
 export class Population {
   readonly visitors: Visitor[]
+  /**
+   * When each visitor may start a session again, by index (event time, ms; +Infinity while one
+   * runs). Kept apart from the visitor objects so that picking a free visitor reads one small array.
+   */
+  readonly freeFrom: Float64Array
   private readonly alias: Int32Array
   private readonly probability: Float64Array
 
@@ -46,6 +47,7 @@ export class Population {
     const taken = new Set<string>()
     const sharedShare = options.sharedIpShare ?? 0.05
     this.visitors = []
+    this.freeFrom = new Float64Array(options.size).fill(Number.NEGATIVE_INFINITY)
     for (let index = 0; index < options.size; index++) {
       const device = random.weighted(DEVICES, DEVICE_WEIGHTS)
       const ip = index > 0 && random.chance(sharedShare) ? this.visitors[random.int(0, index - 1)].ip : makePublicIp(random)
@@ -56,8 +58,6 @@ export class Population {
         userAgent: random.pick(USER_AGENTS[device]),
         device,
         username: random.chance(options.registeredShare) ? makeUsername(random, taken) : null,
-        active: false,
-        lastSeen: Number.NEGATIVE_INFINITY,
         sessions: 0,
       })
     }
@@ -70,10 +70,10 @@ export class Population {
     return this.visitors.length
   }
 
-  /** A visitor drawn by visit frequency, in constant time. */
-  draw(random: Random): Visitor {
+  /** The index of a visitor drawn by visit frequency, in constant time. */
+  draw(random: Random): number {
     const column = Math.floor(random.next() * this.visitors.length)
-    return this.visitors[random.next() < this.probability[column] ? column : this.alias[column]]
+    return random.next() < this.probability[column] ? column : this.alias[column]
   }
 }
 

@@ -155,26 +155,25 @@ export class ClickSimulator {
   }
 
   private arrivingVisitor(time: number): Visitor | undefined {
-    const gap = this.options.sessionGapMs
+    const {freeFrom, visitors} = this.population
     for (let attempt = 0; attempt < 16; attempt++) {
-      const v = this.population.draw(this.random)
-      if (!v.active && time - v.lastSeen >= gap) return v
+      const i = this.population.draw(this.random)
+      if (freeFrom[i] <= time) return visitors[i]
     }
     // The frequent visitors drawn are all busy or resting: look for anyone free, a bounded walk.
-    const visitors = this.population.visitors
     const from = this.random.int(0, visitors.length - 1)
     for (let step = 0, n = Math.min(visitors.length, SCAN_LIMIT); step < n; step++) {
-      const v = visitors[(from + step) % visitors.length]
-      if (!v.active && time - v.lastSeen >= gap) return v
+      const i = (from + step) % visitors.length
+      if (freeFrom[i] <= time) return visitors[i]
     }
     if (this.heap.length > 0) return undefined
     // No session is open, so every visitor is free; the gap cannot be kept.
     this.stats.earlyReturns++
-    return this.population.draw(this.random)
+    return visitors[this.population.draw(this.random)]
   }
 
   private startSession(visitor: Visitor, time: number): SimEvent {
-    visitor.active = true
+    this.population.freeFrom[visitor.index] = Number.POSITIVE_INFINITY
     visitor.sessions++
     this.stats.sessions++
     const session: Session = {
@@ -230,9 +229,8 @@ export class ClickSimulator {
   private schedule(session: Session, time: number): void {
     const step = STEPS[session.stage]
     const next = step.next[this.random.weightedIndex(step.weights)]
-    session.visitor.lastSeen = time
     if (next === 'exit') {
-      session.visitor.active = false
+      this.population.freeFrom[session.visitor.index] = time + this.options.sessionGapMs
       return
     }
     session.pending = next

@@ -1,3 +1,5 @@
+import {readFile} from 'node:fs/promises'
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {InputError} from '../../../src/lib/core/errors.js'
 import {Random} from '../../../src/lib/core/random.js'
@@ -88,5 +90,16 @@ describe('KDG templates', () => {
     const error = await errorOf(text)
     expect(error.location).toEqual({file: 'access.tpl', line, column})
     expect(error.message).toContain(message)
+  })
+
+  it.each([
+    ['apache-access.tpl', /^\d+\.\d+\.\d+\.\d+ - - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "(GET|POST|DELETE|PUT) \/\S* HTTP\/1\.1" \d{3} \d+ "-" "[^"]+"$/],
+    ['click-event.json', /^\{.*\}$/],
+  ])('the example template templates/kdg/%s renders', async (name, pattern) => {
+    const file = fileURLToPath(new URL(`../../../templates/kdg/${name}`, import.meta.url))
+    const template = await compileKdgTemplate(await readFile(file, 'utf8'), {file, random: new Random(1), seed: 1, referenceTime: T})
+    const line = template.render(T)
+    expect(line).toMatch(pattern)
+    if (name.endsWith('.json')) expect(JSON.parse(line)).toMatchObject({event_type: 'click', event_timestamp: T})
   })
 })
