@@ -250,3 +250,28 @@ describe('local stream segments over time', () => {
     expect(await done).toEqual([])
   })
 })
+
+describe('the append lock', () => {
+  it('breaks a lock left by a process that died (kill -9) and waits for one held by a live process', async () => {
+    const {spawn, spawnSync} = await import('node:child_process')
+    const {symlinkSync, unlinkSync} = await import('node:fs')
+    const ws = await workspace()
+    createStream(ws, 'web')
+    const dir = streamDir(ws, 'web')
+    const lock = join(dir, '.append.lock')
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!
+    symlinkSync(String(dead), lock)
+    await new LocalStreamWriter(dir).append(records(1))
+
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'])
+    symlinkSync(String(live.pid), lock)
+    let written = false
+    const pending = new LocalStreamWriter(dir).append(records(1, 1)).then(() => (written = true))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(written).toBe(false)
+    unlinkSync(lock)
+    await pending
+    live.kill('SIGKILL')
+    expect((await readAll(new LocalStreamReader(dir, 'web'))).map((r) => r.seq)).toEqual([0, 1])
+  })
+})
