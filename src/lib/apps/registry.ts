@@ -39,6 +39,7 @@ export function appPaths(ws: Workspace, name: string) {
     checkpoint: join(dir, 'checkpoint.json'),
     status: join(dir, 'status.json'),
     log: join(dir, 'worker.log'),
+    lock: join(dir, 'worker.pid'),
   }
 }
 

@@ -1,5 +1,6 @@
 import type {Clock} from '../core/clock.js'
-import {InputError} from '../core/errors.js'
+import {readFile, rm, writeFile} from 'node:fs/promises'
+import {ConflictError, InputError} from '../core/errors.js'
 import type {Workspace} from '../local/workspace.js'
 import {createRecordMapper} from '../sql/input/mapper.js'
 import {parseInputSchema, sourceStreamOf} from '../sql/input/schema.js'
@@ -10,7 +11,7 @@ import {compileSql} from './compile.js'
 import {resolveOutputStream, routableStreams, rowFormatter} from './output.js'
 import {appPaths, loadApp} from './registry.js'
 import {emptyCounters, runApplication, type OutputRoute, type RunCounters} from './runner.js'
-import {writeStatus, type WorkerStatus} from './status-file.js'
+import {isAlive, writeStatus, type WorkerStatus} from './status-file.js'
 
 /** Where a started application begins reading: its checkpoint, or a position in the stream. */
 export type StartFrom = 'last-stopped' | 'trim-horizon' | 'now'
@@ -50,6 +51,7 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
     statusWrites = statusWrites.then(() => writeStatus(ws, name, text)).catch(() => undefined)
     return statusWrites
   }
+  const releaseLock = await takeWorkerLock(appPaths(ws, name).lock, name)
   try {
     const mapping = parseInputSchema(definition.schema, appPaths(ws, name).definition)
     const app = await compileSql(sql, {sources: [sourceStreamOf(mapping)], file: definition.sourceFile})
@@ -136,5 +138,29 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
     throw error
   } finally {
     for (const sink of sinks) await sink.close().catch(() => undefined)
+    await releaseLock()
   }
+}
+
+/**
+ * One worker per application: `worker.pid` is created exclusively, so two starts racing each
+ * other cannot both run it. A lock left by a dead worker is taken over.
+ */
+async function takeWorkerLock(path: string, name: string): Promise<() => Promise<void>> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, `${process.pid}\n`, {flag: 'wx'})
+      return async () => {
+        await rm(path, {force: true})
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim())
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new ConflictError(`application '${name}' is already running (pid ${holder}).`, {suggestions: [`Stop it with 'clickstream app stop ${name}'.`]})
+      }
+      await rm(path, {force: true})
+    }
+  }
+  throw new ConflictError(`application '${name}' is being started by another process.`)
 }

@@ -1,4 +1,4 @@
-import {copyFile} from 'node:fs/promises'
+import {copyFile, writeFile} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {deployApplication} from '../../../src/lib/apps/lifecycle.js'
@@ -6,6 +6,7 @@ import {appPaths} from '../../../src/lib/apps/registry.js'
 import {readStatus} from '../../../src/lib/apps/status-file.js'
 import {runWorker, type StartFrom} from '../../../src/lib/apps/worker.js'
 import {systemClock} from '../../../src/lib/core/clock.js'
+import {ConflictError} from '../../../src/lib/core/errors.js'
 import type {Workspace} from '../../../src/lib/local/workspace.js'
 import {useTempDir} from '../../helpers/temp-dir.js'
 import {appendTo, contextFor, readAll, workspaceIn} from './local-stream-helpers.js'
@@ -86,5 +87,24 @@ describe('the application worker', () => {
     const counters = await runUntil(ws, 15, 'trim-horizon')
     expect(counters.recordsIn).toBe(15)
     expect(await readAll(ws, 'sessions')).toEqual([...once, ...once])
+  })
+
+  it('refuses to run while another live process holds the application, and takes over a dead one\'s lock', async () => {
+    const ws = await workspaceIn(await tempDir())
+    await appendTo(ws, 'clicks', clicks(0, 5))
+    await deployApplication({
+      ctx: contextFor(ws),
+      name: 'lab',
+      sqlFile: `${TEMPLATES}sessionize-lab.sql`,
+      input: {kind: 'local', name: 'clicks'},
+      schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
+      outputs: [{stream: 'DESTINATION_SQL_STREAM', target: {kind: 'local', name: 'sessions'}}],
+    })
+    const lock = appPaths(ws, 'lab').lock
+    await writeFile(lock, `${process.ppid}\n`)
+    const controller = new AbortController()
+    await expect(runWorker({ctx: contextFor(ws), name: 'lab', from: 'last-stopped', signal: controller.signal, clock: systemClock, log: () => undefined})).rejects.toThrow(ConflictError)
+    await writeFile(lock, '999999999\n')
+    expect((await runUntil(ws, 5)).recordsIn).toBe(5)
   })
 })
