@@ -2,11 +2,11 @@ import type {ApplicationDetail, Input, InputUpdate, Output, OutputUpdate, Source
 import type {AwsSettings} from '../aws/settings.js'
 import type {Clock} from '../core/clock.js'
 import {InputError, UsageError} from '../core/errors.js'
+import {streamsRead} from '../flink/queries.js'
+import {parseScript} from '../sql/parser.js'
 import type {TargetSpec} from '../targets/spec.js'
 import {destinationArn, parseRoleArn, streamArn, type KdaDestination} from './arns.js'
 import {openKdaApi, type KdaApi} from './client.js'
-import {parseScript} from '../sql/parser.js'
-import {streamsRead} from '../flink/queries.js'
 import {normalizeInputSchema} from './schema.js'
 import {applicationStatus, type KdaApplicationStatus} from './status.js'
 
@@ -38,6 +38,7 @@ export interface KdaDeployOptions {
   schemaFile?: string
   outputs: KdaOutputSpec[]
   aws: AwsSettings
+  /** Deploy itself does not wait (CreateApplication returns at once); every KDA call takes the same context. */
   clock: Clock
 }
 
