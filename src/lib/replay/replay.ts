@@ -1,3 +1,4 @@
+import {resolve} from 'node:path'
 import {formatAccessLogDocument, parseAccessLine, type AccessLogEntry} from '../access-log/index.js'
 import {UsageError} from '../core/errors.js'
 import type {Speed} from '../core/units.js'
@@ -104,8 +105,15 @@ const DEFAULT_BATCH_LINES = 1000
  * others the checkpoint file is rewritten after each batch is delivered, so a crash repeats at
  * most the batch in flight.
  */
-export async function replay(options: ReplayOptions, ctx: TargetContext): Promise<ReplayResult> {
-  validate(options)
+export async function replay(given: ReplayOptions, ctx: TargetContext): Promise<ReplayResult> {
+  validate(given)
+  // Files the user names are relative to the folder they named the inputs from.
+  const options: ReplayOptions = {
+    ...given,
+    checkpoint: given.checkpoint && resolve(given.cwd, given.checkpoint),
+    errors: given.errors && resolve(given.cwd, given.errors),
+    deadLetter: given.deadLetter && resolve(given.cwd, given.deadLetter),
+  }
   const inputs = await expandInputs(options.files, options.cwd)
   if (options.follow && inputs.length > 1) {
     throw new UsageError(`--follow follows one file; ${inputs.length} were named.`, {suggestions: ['Run one replay per file to follow, or drop --follow to replay them all once.']})
@@ -165,8 +173,8 @@ export async function replay(options: ReplayOptions, ctx: TargetContext): Promis
     recordsPerSecond: elapsedMs > 0 ? Math.round((report.delivered * 1000) / elapsedMs) : 0,
     firstRecordTime: run.firstTime === Infinity ? undefined : new Date(run.firstTime).toISOString(),
     lastRecordTime: run.lastTime === -Infinity ? undefined : new Date(run.lastTime).toISOString(),
-    checkpoint: options.checkpoint,
-    errorsFile: options.errors,
+    checkpoint: given.checkpoint,
+    errorsFile: given.errors,
     deadLetter: report.deadLetter,
     rejectedExamples: run.examples,
     interrupted: run.interrupted,
