@@ -243,7 +243,7 @@ function describeSources(
       warn(`STREAM "${name}"`, 0, {code: 'reference-table', message: `${name} is read but neither created nor the input: if it is a reference table, define it with the filesystem connector (S3) instead of Kinesis.`})
     }
   }
-  if (mapping && !sources.has(mapping.streamName)) {
+  if (mapping && names.length > 0 && !sources.has(mapping.streamName)) {
     throw new UsageError(`The schema describes the input stream ${mapping.streamName}, which the SQL never reads${names.length ? ` (it reads ${names.join(', ')})` : ''}.`, {
       suggestions: ['Set NamePrefix in the schema file to the prefix the SQL uses (e.g. "WASA" for WASA_001).'],
     })
