@@ -266,6 +266,12 @@ describe('translateToFlink: errors', () => {
     expect(warnings.find((w) => w.code === 'untranslated')?.message).toMatch(/error_stream is left out/)
   })
 
+  it('rejects a schema for another input stream than the one the SQL reads', () => {
+    expect(() => translate(pump(`SELECT STREAM "page", 1 FROM "SOURCE_SQL_STREAM_001"`), {schema: {NamePrefix: 'WASA', ...SCHEMA}})).toThrow(
+      /The schema describes the input stream WASA_001, which the SQL never reads \(it reads SOURCE_SQL_STREAM_001\)/,
+    )
+  })
+
   it('rejects an --output for a stream the SQL does not create, listing the streams', () => {
     expect(() => translate(pump(`SELECT STREAM "page", 1 FROM "SOURCE_SQL_STREAM_001"`), {outputs: {NOPE: {kind: 'kinesis', name: 'x'}}})).toThrow(UsageError)
     expect(() => translate(pump(`SELECT STREAM "page", 1 FROM "SOURCE_SQL_STREAM_001"`), {outputs: {NOPE: {kind: 'kinesis', name: 'x'}}})).toThrow(/Name one of|no stream of that name/)
