@@ -67,6 +67,7 @@ With --runtime kda the application is created (or updated) in Kinesis Data Analy
       if (!this.jsonEnabled()) this.log(`Deployed '${result.name}' to Kinesis Data Analytics (${result.action}): ${result.arn}`)
       return result
     }
+    if (flags['role-arn']) throw new UsageError('--role-arn is for --runtime kda; the local runtime needs no role.')
     const result = await deployApplication({
       ctx: this.targetContext(flags),
       name: flags.name,
