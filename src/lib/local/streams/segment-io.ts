@@ -5,6 +5,7 @@ import {isControlLine, isSegmentName, parseControlLine, parseRecordLine, type Co
 // The last control line is almost always within the last few KiB: read backwards in small steps.
 const CHUNK = 64 * 1024
 const NEWLINE = 10
+const CONTROL_START = Buffer.from('\n#')
 
 /** The segment files of a stream folder, oldest first. */
 export function listSegments(dir: string): string[] {
@@ -32,20 +33,22 @@ export function findLastControl(path: string, size: number, match: (line: string
       const chunk = Buffer.allocUnsafe(pos - start)
       readFully(fd, chunk, start)
       const buf = carry.length > 0 ? Buffer.concat([chunk, carry]) : chunk
-      // Walk complete lines from the end; the first line of the chunk may be partial unless start is 0.
-      let lineEnd = buf.lastIndexOf(NEWLINE)
-      while (lineEnd >= 0) {
-        const prev = lineEnd === 0 ? -1 : buf.lastIndexOf(NEWLINE, lineEnd - 1)
-        if (prev < 0 && start > 0) break
-        const lineStart = prev + 1
-        if (buf[lineStart] === 35) {
+      // Jump from one control line to the one before it; record lines are never looked at.
+      let from = buf.length
+      for (;;) {
+        const hit = from > 0 ? buf.lastIndexOf(CONTROL_START, from - 1) : -1
+        const lineStart = hit >= 0 ? hit + 1 : start === 0 && buf[0] === 35 && from > 0 ? 0 : -1
+        if (lineStart < 0) break
+        const lineEnd = buf.indexOf(NEWLINE, lineStart)
+        if (lineEnd >= 0) {
           const line = buf.toString('utf8', lineStart, lineEnd)
           if (match(line)) {
             const control = parseControlLine(line)
             if (control) return {control, end: start + lineEnd + 1}
           }
         }
-        lineEnd = prev
+        if (lineStart === 0) break
+        from = hit
       }
       const firstNewline = buf.indexOf(NEWLINE)
       carry = firstNewline < 0 ? buf : buf.subarray(0, firstNewline + 1)

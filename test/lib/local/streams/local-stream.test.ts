@@ -275,3 +275,19 @@ describe('the append lock', () => {
     expect((await readAll(new LocalStreamReader(dir, 'web'))).map((r) => r.seq)).toEqual([0, 1])
   })
 })
+
+describe('finding a producer mark far back', () => {
+  it('finds a mark behind megabytes of other producers\u2019 batches, across read chunks and segments', async () => {
+    const ws = await workspace()
+    createStream(ws, 'web')
+    const dir = streamDir(ws, 'web')
+    const replay = new LocalStreamWriter(dir, {producerId: 'replay', segmentBytes: 1 << 20})
+    const generate = new LocalStreamWriter(dir, {producerId: 'generate', segmentBytes: 1 << 20})
+    await replay.append(records(3), 'line=3')
+    const payload = 'p'.repeat(1000)
+    for (let i = 0; i < 30; i++) await generate.append(Array.from({length: 100}, (_, j) => ({data: `${i}-${j}-${payload}`, time: 0})), `g${i}`)
+    expect(readdirSync(dir).filter((f) => f.endsWith('.log')).length).toBeGreaterThan(1)
+    expect(new LocalStreamWriter(dir, {producerId: 'replay'}).lastMark()).toBe('line=3')
+    expect(new LocalStreamWriter(dir, {producerId: 'generate'}).lastMark()).toBe('g29')
+  })
+})
