@@ -74,14 +74,21 @@ export function formatAccessLogDocument(entry: AccessLogEntry): string {
   return `${json}}`
 }
 
-/** The same document for entries whose text needs no escaping. */
+const NO_IDENT_NO_USER = '","ident":"-","authuser":"-","@timestamp":"'
+
+/**
+ * The same document for entries whose text needs no escaping. The common values are written as
+ * one constant piece: writing the batch joins these pieces, and fewer pieces join faster.
+ */
 function formatPlain(e: AccessLogEntry): string {
-  let json = `{"host":"${e.host}","ident":"${e.ident}","authuser":"${e.authuser}","@timestamp":"${e.localTime}","request":"${e.request}","response":${e.status},"bytes":${e.bytes},"referer":"${e.referer ?? '-'}","user-agent":"${e.userAgent ?? '-'}"`
+  const who = e.ident === '-' && e.authuser === '-' ? NO_IDENT_NO_USER : `","ident":"${e.ident}","authuser":"${e.authuser}","@timestamp":"`
+  let json = `{"host":"${e.host}${who}${e.localTime}","request":"${e.request}","response":${e.status},"bytes":${e.bytes},"referer":"${e.referer ?? '-'}","user-agent":"${e.userAgent ?? '-'}"`
   if (e.username !== undefined) json += `,"username":"${e.username}"`
   const verb = verbOf(e.request)
-  if (verb !== undefined) json += `,"verb":"${verb}"`
-  if (e.timezone !== undefined) json += `,"timezone":"${e.timezone}","@timestamp_utc":"${utcIsoOf(e)}"`
-  return `${json}}`
+  if (verb !== undefined) json += verb === 'GET' ? ',"verb":"GET"' : `,"verb":"${verb}"`
+  if (e.timezone === undefined) return `${json}}`
+  if (e.timezone === '+0000') return `${json},"timezone":"+0000","@timestamp_utc":"${e.localTime}+00:00"}`
+  return `${json},"timezone":"${e.timezone}","@timestamp_utc":"${utcIso(e.time)}"}`
 }
 
 const DAY_MS = 86_400_000

@@ -43,6 +43,8 @@ describe("seed 000's JSON document", () => {
 
   it.each([
     ['plain', '1.2.3.4 - - [17/May/2015:10:05:03 +0530] "GET / HTTP/1.1" 200 1 "-" "-"'],
+    ['plain, with ident, user, cookie and another verb', '1.2.3.4 id frank [17/May/2015:10:05:03 +0000] "POST /x HTTP/1.1" 201 1 "-" "-" "user = bob; PHPSESSID=1"'],
+    ['plain, common format without offset', '1.2.3.4 - - [17/May/2015:10:05:03] "HEAD /x HTTP/1.0" 200 -'],
     ['quotes and backslashes', '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /\\"q\\" HTTP/1.1" 200 1 "-" "a\\\\b"'],
     ['control bytes as written', '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "\\x16\\x03" 400 1 "-" "-"'],
     ['non-ASCII text', '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /é HTTP/1.1" 200 1 "-" "Ünïcode 🦄"'],
