@@ -20,7 +20,6 @@ export interface ReaderOptions {
 }
 
 const FIRST_READ = 1 << 20
-const MAX_READ = 64 << 20
 
 /**
  * Reads one local stream in sequence order (all shards: a local stream keeps its shards in one
@@ -62,15 +61,15 @@ export class LocalStreamReader {
           // No notifications on this file system (or no watches left): polling alone.
         }
       }
-      let readSize = FIRST_READ
+      // Reused between reads (records are copied out as strings); grows for a batch larger than it.
+      let buf = Buffer.allocUnsafe(FIRST_READ)
       while (!signal?.aborted && !this.closed) {
         if (this.fd === undefined && existsSync(join(this.dir, this.segment))) this.fd = openSync(join(this.dir, this.segment), 'r')
-        const buf = Buffer.allocUnsafe(readSize)
         const n = this.fd === undefined ? 0 : readFully(this.fd, buf, this.offset)
         if (n > 0) {
           const {records, end, sealed} = parseCommitted(buf.subarray(0, n))
-          if (end === 0 && n === readSize && readSize < MAX_READ) {
-            readSize *= 2
+          if (end === 0 && n === buf.length) {
+            buf = Buffer.allocUnsafe(buf.length * 2)
             continue
           }
           this.offset += end

@@ -291,3 +291,15 @@ describe('finding a producer mark far back', () => {
     expect(new LocalStreamWriter(dir, {producerId: 'generate'}).lastMark()).toBe('g29')
   })
 })
+
+describe('large batches', () => {
+  it('reads back one batch larger than the reader\u2019s first read', async () => {
+    const ws = await workspace()
+    createStream(ws, 'web')
+    const dir = streamDir(ws, 'web')
+    const big = Array.from({length: 3000}, (_, i) => ({data: `${i}:${'d'.repeat(1000)}`, time: i}))
+    await new LocalStreamWriter(dir).append(big)
+    const got = await readAll(new LocalStreamReader(dir, 'web'))
+    expect(got.map((r) => r.data)).toEqual(big.map((r) => r.data))
+  })
+})
