@@ -11,3 +11,4 @@ export type {KdaStartOptions, KdaStartPosition, KdaStopOptions} from './lifecycl
 export type {KdaApplicationStatus, KdaInputStatus, KdaOutputStatus} from './status.js'
 export type {KdaDestination, KdaDestinationKind} from './arns.js'
 export {isRetirementError, KDA_RETIREMENT, RETIREMENT_SUGGESTIONS} from './errors.js'
+export {renderKdaDeploy, renderKdaStatus} from './render.js'
