@@ -1,4 +1,5 @@
 import type {Random} from '../core/random.js'
+import {flat} from './time-format.js'
 
 /**
  * The raw material visitors and pages are drawn from. Drawn once at start-up with the run's
@@ -96,7 +97,7 @@ export function makeUsername(random: Random, taken: Set<string>): string {
   let name = random.pick(FIRST_NAMES) + random.pick(LAST_NAMES)
   while (taken.has(name)) name = random.pick(FIRST_NAMES) + random.pick(LAST_NAMES) + random.int(1, 9999)
   taken.add(name)
-  return name
+  return flat(name)
 }
 
 /**
@@ -113,6 +114,6 @@ export function makePublicIp(random: Random): string {
     if (a === 169 && b === 254) continue
     if (a === 100 && b >= 64 && b <= 127) continue
     if (a === 198 && (b === 18 || b === 19)) continue
-    return `${a}.${b}.${random.int(0, 255)}.${random.int(1, 254)}`
+    return flat(`${a}.${b}.${random.int(0, 255)}.${random.int(1, 254)}`)
   }
 }

@@ -3,7 +3,7 @@ import type {Random} from '../core/random.js'
 import type {OutRecord} from '../targets/types.js'
 import {CATEGORIES, EXTERNAL_REFERRERS, SEARCH_TERMS, type Device, type Product} from './pools.js'
 import type {SimEvent, Session} from './simulator.js'
-import {SecondCache, apacheTime, isoSecond, millis} from './time-format.js'
+import {SecondCache, apacheTime, flat, isoSecond, millis} from './time-format.js'
 
 export type ProfileName = 'unicorn-shop' | 'lab' | 'beverage' | 'ads'
 export type RecordFormat = 'apache' | 'json'
@@ -69,10 +69,10 @@ interface Page {
 }
 
 function page(method: string, path: string, min: number, max: number): Page {
-  return {request: `] "${method} ${path} HTTP/1.1" `, url: SHOP_HOST + path, min, span: max - min + 1}
+  return {request: flat(`] "${method} ${path} HTTP/1.1" `), url: flat(SHOP_HOST + path), min, span: max - min + 1}
 }
 
-const STATUS_TEXT: Record<number, string> = Object.fromEntries([200, 301, 302, 304, 403, 404, 500, 503].map((code) => [code, `${code} `]))
+const STATUS_TEXT: Record<number, string> = Object.fromEntries([200, 301, 302, 304, 403, 404, 500, 503].map((code) => [code, flat(`${code} `)]))
 
 function unicornShopRenderer({random, products}: RenderContext): RecordRenderer {
   const time = new SecondCache(apacheTime)
@@ -144,7 +144,7 @@ function unicornShopRenderer({random, products}: RenderContext): RecordRenderer 
     s.lastPage = shown.url
     if (s.rendered === '' || s.renderedSignedIn !== s.signedIn) {
       // Everything of the line that stays the same for the session, built once.
-      s.rendered = `" "${v.userAgent}" "user = ${s.signedIn ? v.username : 'anonymous'}; PHPSESSID=${s.id}"`
+      s.rendered = flat(`" "${v.userAgent}" "user = ${s.signedIn ? v.username : 'anonymous'}; PHPSESSID=${s.id}"`)
       s.renderedSignedIn = s.signedIn
     }
     return {data: v.ip + ' - - [' + stamp + shown.request + STATUS_TEXT[status] + bytes + ' "' + referrer + s.rendered, time: at, partitionKey: v.key}

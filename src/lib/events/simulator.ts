@@ -1,5 +1,6 @@
 import type {Random} from '../core/random.js'
 import type {Population, Visitor} from './population.js'
+import {flat} from './time-format.js'
 
 /** Where a visitor is in the shop: the funnel browse → detail → cart → checkout → purchase. */
 export type Stage = 'landing' | 'browse' | 'search' | 'detail' | 'cart' | 'checkout' | 'purchase'
@@ -73,7 +74,7 @@ function sessionId(random: Random): string {
     const w = random.uint32()
     id += HEX_BYTES[w >>> 24] + HEX_BYTES[(w >>> 16) & 255] + HEX_BYTES[(w >>> 8) & 255] + HEX_BYTES[w & 255]
   }
-  return id
+  return flat(id)
 }
 
 /** How many visitors a new session looks through before it gives up on the session gap. */
