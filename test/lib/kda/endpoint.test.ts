@@ -21,6 +21,8 @@ let calls: Call[] = []
 let replies: Record<string, Reply[]> = {}
 let server: Server
 let endpoint = ''
+const ENV = ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']
+const saved: Record<string, string | undefined> = {}
 
 function body(request: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -44,11 +46,23 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  process.env.AWS_ACCESS_KEY_ID ??= 'test'
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'test'
+  // Fixed credentials, whatever the machine has configured (an AWS_PROFILE would take precedence).
+  for (const name of ENV) saved[name] = process.env[name]
+  delete process.env.AWS_PROFILE
+  delete process.env.AWS_SESSION_TOKEN
+  process.env.AWS_ACCESS_KEY_ID = 'test'
+  process.env.AWS_SECRET_ACCESS_KEY = 'test'
+  process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config'
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials'
 })
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+afterAll(async () => {
+  for (const name of ENV) {
+    if (saved[name] === undefined) delete process.env[name]
+    else process.env[name] = saved[name]
+  }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+})
 
 beforeEach(() => {
   calls = []
