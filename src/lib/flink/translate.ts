@@ -192,7 +192,7 @@ function header(options: FlinkTranslateOptions): string {
   return (
     `-- Flink SQL translated by \`clickstream app translate\` from ${commentSafe(options.file ?? 'a KDA SQL application')} (Kinesis Data Analytics for SQL).\n` +
     '-- Runs in a Managed Service for Apache Flink Studio notebook (%flink.ssql) or a Flink SQL client or gateway, Flink\n' +
-    '-- 1.16+ (on 1.15, as in ZEPPELIN-FLINK-3_0 notebooks, write the statement set as BEGIN STATEMENT SET, ... END).\n' +
+    '-- 1.15+ (older SQL clients spell the statement set BEGIN STATEMENT SET, ... END).\n' +
     "-- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'). With\n" +
     "-- flink-connector-aws 5.x name that connector 'kinesis-legacy'. Lines starting with -- NOTE: mark where Flink\n" +
     '-- behaves differently from KDA.\n\n' +

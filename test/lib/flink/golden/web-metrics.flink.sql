@@ -1,6 +1,6 @@
 -- Flink SQL translated by `clickstream app translate` from test/lib/flink/fixtures/web-metrics.sql (Kinesis Data Analytics for SQL).
 -- Runs in a Managed Service for Apache Flink Studio notebook (%flink.ssql) or a Flink SQL client or gateway, Flink
--- 1.16+ (on 1.15, as in ZEPPELIN-FLINK-3_0 notebooks, write the statement set as BEGIN STATEMENT SET, ... END).
+-- 1.15+ (older SQL clients spell the statement set BEGIN STATEMENT SET, ... END).
 -- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'). With
 -- flink-connector-aws 5.x name that connector 'kinesis-legacy'. Lines starting with -- NOTE: mark where Flink
 -- behaves differently from KDA.
