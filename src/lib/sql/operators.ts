@@ -95,7 +95,12 @@ export interface AnalyticCall {
 interface Partition {
   n: number
   lastT: number
-  states: unknown[]
+  /** Undefined when the single function's state is kept inline (LastState fields below). */
+  states: unknown[] | undefined
+  has?: boolean
+  v?: SqlValue
+  t?: number
+  i?: number
 }
 
 interface LagState {
@@ -139,6 +144,7 @@ export class AnalyticSet implements Stateful {
   private sinceSweep = 0
   private now = -Infinity
   private readonly keyFns: ((r: Row, t: number) => string | number | boolean)[]
+  private readonly flat: boolean[]
   private readonly steppers: ((state: unknown, r: Row, t: number, rowIndex: number) => SqlValue)[][]
 
   constructor(
@@ -150,7 +156,8 @@ export class AnalyticSet implements Stateful {
     // A partition may be dropped once every function in the group has a RANGE frame that expired.
     this.expiring = groups.map((g) => (g.calls.every((c) => c.frame.range !== undefined && c.frame.rows === undefined) ? Math.max(...g.calls.map((c) => c.frame.range!)) : undefined))
     this.keyFns = groups.map((g) => partitionKeyFunction(g.partitionKey))
-    this.steppers = groups.map((g) => g.calls.map((c) => (state: unknown, r: Row, t: number, i: number) => stepCall(c, state, r, t, i)))
+    this.flat = groups.map((g) => g.calls.length === 1 && (g.calls[0].kind === 'LAG1' || g.calls[0].kind === 'LAST_IGNORE'))
+    this.steppers = groups.map((g) => g.calls.map((c) => makeStepper(c)))
     registry.push(this)
   }
 
@@ -164,7 +171,7 @@ export class AnalyticSet implements Stateful {
       const key = this.keyFns[g](r, t)
       let p = map.get(key)
       if (p === undefined) {
-        p = {n: 0, lastT: t, states: group.calls.map((c) => initState(c))}
+        p = this.flat[g] ? {n: 0, lastT: t, states: undefined, has: false, v: null, t: 0, i: 0} : {n: 0, lastT: t, states: group.calls.map((c) => initState(c))}
         map.set(key, p)
       }
       const rowIndex = p.n++
@@ -172,7 +179,10 @@ export class AnalyticSet implements Stateful {
       const steppers = this.steppers[g]
       const slotIndex = group.slotIndex
       const states = p.states
-      for (let c = 0; c < steppers.length; c++) slots[slotIndex[c]] = steppers[c](states[c], r, t, rowIndex)
+      // One LAG(x, 1) or LAST_VALUE IGNORE NULLS: its state lives in the partition object itself
+      // (one memory access less per row on the hot path of seed 004).
+      if (states === undefined) slots[slotIndex[0]] = steppers[0](p, r, t, rowIndex)
+      else for (let c = 0; c < steppers.length; c++) slots[slotIndex[c]] = steppers[c](states[c], r, t, rowIndex)
     }
     if (++this.sinceSweep >= 50_000) this.sweep(t)
   }
@@ -242,6 +252,47 @@ function inFrame(frame: Frame, t: number, rowIndex: number, et: number, ei: numb
   if (frame.rows !== undefined && rowIndex - ei > frame.rows) return false
   if (frame.range !== undefined && et < t - frame.range) return false
   return true
+}
+
+type Stepper = (state: unknown, r: Row, t: number, rowIndex: number) => SqlValue
+
+/** Small specialised closures for the common cases (hot in seed 004); the general case otherwise. */
+function makeStepper(c: AnalyticCall): Stepper {
+  const arg = c.arg
+  const rows = c.frame.rows ?? Infinity
+  const range = c.frame.range ?? Infinity
+  const def = c.defaultValue
+  if (arg !== undefined && c.kind === 'LAG1') {
+    const respect = !c.ignoreNulls
+    return (state, r, t, rowIndex) => {
+      const s = state as LastState
+      const v = arg(r, t)
+      const result = s.has && rowIndex - s.i <= rows && s.t >= t - range ? s.v : def === undefined ? null : def(r, t)
+      if (respect || v !== null) {
+        s.has = true
+        s.v = v
+        s.t = t
+        s.i = rowIndex
+      }
+      return result
+    }
+  }
+  if (arg !== undefined && c.kind === 'LAST_IGNORE') {
+    return (state, r, t, rowIndex) => {
+      const s = state as LastState
+      const v = arg(r, t)
+      if (v !== null) {
+        s.has = true
+        s.v = v
+        s.t = t
+        s.i = rowIndex
+        return v
+      }
+      return s.has && rowIndex - s.i <= rows && s.t >= t - range ? s.v : null
+    }
+  }
+  if (arg !== undefined && c.kind === 'LAST') return (_state, r, t) => arg(r, t)
+  return (state, r, t, rowIndex) => stepCall(c, state, r, t, rowIndex)
 }
 
 function stepCall(c: AnalyticCall, state: unknown, r: Row, t: number, rowIndex: number): SqlValue {
