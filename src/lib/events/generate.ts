@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises'
-import {NotFoundError, UsageError} from '../core/errors.js'
+import {ExternalServiceError, NotFoundError, UsageError} from '../core/errors.js'
 import {Random} from '../core/random.js'
 import {formatBytes, formatCount, formatDuration, type Speed} from '../core/units.js'
 import {openSink as defaultOpenSink} from '../targets/index.js'
@@ -163,7 +163,7 @@ export async function generate(options: GenerateOptions, deps: GenerateDeps): Pr
       searchTerms: SEARCH_TERMS.length,
       healthChecks: profile.healthChecks,
     })
-    const render = profile.renderer({random: random.fork('render'), products, settings: {ctr, anomaly}})
+    const render = profile.renderer({random: random.fork('render'), products, visitors: population.size, settings: {ctr, anomaly}})
     const sim = simulator
     producer = {produce: (slot, stamp) => render(sim.next(slot), stamp)}
   } else {
@@ -172,7 +172,8 @@ export async function generate(options: GenerateOptions, deps: GenerateDeps): Pr
     try {
       text = await readFile(file, 'utf8')
     } catch (error) {
-      throw new NotFoundError(`cannot read the template ${file}: ${(error as Error).message}`, {cause: error})
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`no such template file: ${file}`, {suggestions: ['Examples to start from are in templates/kdg/.']})
+      throw new ExternalServiceError('file system', `cannot read the template ${file}: ${(error as Error).message}`, {cause: error})
     }
     const keys = random.fork('keys')
     const template = await compileKdgTemplate(text, {file, random: random.fork('template'), seed: plan.seed, referenceTime: plan.start})
@@ -265,7 +266,7 @@ function resolveProfile(options: GenerateOptions): Profile {
   if (options.format !== undefined && profile.format !== options.format) {
     const matching = Object.values(PROFILES).filter((p) => p.format === options.format).map((p) => p.name)
     throw new UsageError(`the ${name} profile writes ${profile.format}, not ${options.format}.`, {
-      suggestions: [`Leave out --format, or pick a ${options.format} profile: ${matching.join(', ')}.`],
+      suggestions: [`Leave out --format, or pick a profile that writes ${options.format}: ${matching.join(', ')}.`],
     })
   }
   return profile

@@ -28,6 +28,8 @@ export interface ProfileSettings {
 export interface RenderContext {
   random: Random
   products: readonly Product[]
+  /** Size of the visitor population. */
+  visitors: number
   settings: ProfileSettings
 }
 
@@ -161,12 +163,16 @@ const LAB_EVENTS: Record<Session['stage'], string> = {
   purchase: 'checkout',
 }
 
-/** Seed 004's lab events, for its LAG-based sessionization (a 10-second gap starts a session). */
-function labRenderer(): RecordRenderer {
+/**
+ * Seed 004's lab events, for its LAG-based sessionization (a 10-second gap starts a session).
+ * Its SQL holds user_id in a VARCHAR(7): `user1`…`user999`, or `u1000`… for larger populations.
+ */
+function labRenderer({visitors}: RenderContext): RecordRenderer {
+  const prefix = visitors < 1000 ? 'user' : 'u'
   return (event, at) => {
     if (event.kind !== 'visit') throw new InternalError('the lab profile has no health checks')
     const s = event.session
-    const user = `user${s.visitor.key}`
+    const user = prefix + s.visitor.key
     return {
       data: `{"user_id":"${user}","event_timestamp":${Math.floor(at)},"event_name":"${LAB_EVENTS[s.stage]}","event_type":"click","device_type":"${s.visitor.device}"}`,
       time: at,

@@ -87,7 +87,7 @@ describe('generate: formats', () => {
     for (const r of records) {
       const e = JSON.parse(r.data)
       expect(Object.keys(e)).toEqual(['user_id', 'event_timestamp', 'event_name', 'event_type', 'device_type'])
-      expect(e.user_id).toMatch(/^user\d+$/)
+      expect(e.user_id).toMatch(/^user\d{1,3}$/)
       expect(Number.isInteger(e.event_timestamp)).toBe(true)
       expect(e.event_timestamp).toBe(r.time)
       expect(['checkout', 'search', 'category', 'detail', 'navigate']).toContain(e.event_name)
@@ -109,6 +109,11 @@ describe('generate: formats', () => {
       last.set(e.user_id, e.event_timestamp)
     }
     expect(close / follow).toBeGreaterThan(0.6)
+  })
+
+  it('keeps lab user ids within the seed SQL\'s VARCHAR(7) for large populations', async () => {
+    const {records} = await run({profile: 'lab', count: 2_000, seed: 1, start: NOW, users: 50_000})
+    for (const r of records) expect(JSON.parse(r.data).user_id).toMatch(/^u\d{1,6}$/)
   })
 
   it('writes beverage events like seed 001\'s Lambda', async () => {
@@ -147,6 +152,14 @@ describe('generate: formats', () => {
 })
 
 describe('generate: pace and counts', () => {
+  it('puts the ads anomaly at an absolute time too', async () => {
+    const at = NOW + 300_000
+    const {records} = await run({profile: 'ads', rate: 50, durationMs: 600_000, seed: 2, start: NOW, curve: 'flat', anomaly: {at: {time: at}, durationMs: 30_000}})
+    const inSpike = records.filter((r) => r.time >= at && r.time < at + 30_000)
+    const clicks = inSpike.filter((r) => r.data.includes('"Click"')).length
+    expect(clicks / (inSpike.length - clicks)).toBeGreaterThan(0.45)
+  })
+
   it('stops after exactly --count records', async () => {
     for (const count of [0, 1, 999, 1000, 1001, 12_345]) {
       const {result, records} = await run({count, seed: 1})
