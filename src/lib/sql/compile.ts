@@ -672,6 +672,7 @@ export function castFunction(from: SqlType, to: SqlType, r: Resolver, pos: Pos, 
     throw fail()
   }
   if (isStringType(to)) {
+    if (isInterval(from)) throw notSupported(r, pos, `CAST of an INTERVAL to ${formatSqlType(to)}`)
     const length = to.length
     const pad = target === 'CHAR'
     return (row, t) => {
