@@ -61,17 +61,43 @@ export interface StoredRecord {
 
 /** Parses one record line; undefined for a line that is not a record (a control line or damage). */
 export function parseRecordLine(line: string): StoredRecord | undefined {
-  const t1 = line.indexOf('\t')
-  const t2 = line.indexOf('\t', t1 + 1)
-  const t3 = line.indexOf('\t', t2 + 1)
-  const t4 = line.indexOf('\t', t3 + 1)
-  if (t1 <= 0 || t4 < 0) return undefined
-  const seq = Number(line.slice(0, t1))
-  const time = Number(line.slice(t1 + 1, t2))
-  const shard = Number(line.slice(t2 + 1, t3))
-  if (!Number.isFinite(seq) || !Number.isFinite(time) || !Number.isFinite(shard)) return undefined
-  const keyText = line.slice(t3 + 1, t4)
-  return {seq, time, shard, key: keyText === '' ? undefined : decodeField(keyText), data: decodeField(line.slice(t4 + 1))}
+  return parseRecordAt(line, 0, line.length)
+}
+
+/**
+ * Parses the record line text[from, to) without copying it first: the numbers are read digit by
+ * digit and only the key and payload become strings.
+ */
+export function parseRecordAt(text: string, from: number, to: number): StoredRecord | undefined {
+  const t1 = text.indexOf('\t', from)
+  const t2 = t1 < 0 ? -1 : text.indexOf('\t', t1 + 1)
+  const t3 = t2 < 0 ? -1 : text.indexOf('\t', t2 + 1)
+  const t4 = t3 < 0 ? -1 : text.indexOf('\t', t3 + 1)
+  if (t1 <= from || t4 < 0 || t4 >= to) return undefined
+  const seq = digits(text, from, t1)
+  const time = digits(text, t1 + 1, t2)
+  const shard = digits(text, t2 + 1, t3)
+  if (seq < 0 || shard < 0) return undefined
+  const keyText = t4 > t3 + 1 ? text.slice(t3 + 1, t4) : ''
+  return {
+    seq,
+    time: time >= 0 ? time : Number(text.slice(t1 + 1, t2)),
+    shard,
+    key: keyText === '' ? undefined : decodeField(keyText),
+    data: decodeField(text.slice(t4 + 1, to)),
+  }
+}
+
+/** A non-negative decimal integer in text[from, to), or -1 if it is not one. */
+function digits(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    n = n * 10 + c
+  }
+  return n
 }
 
 export interface CommitLine {

@@ -1,6 +1,6 @@
 import {isAscii} from 'node:buffer'
 import {closeSync, openSync, readSync, readdirSync, statSync} from 'node:fs'
-import {isControlLine, isSegmentName, parseControlLine, parseRecordLine, type ControlLine, type StoredRecord} from './format.js'
+import {isSegmentName, parseControlLine, parseRecordAt, type ControlLine, type StoredRecord} from './format.js'
 
 // The last control line is almost always within the last few KiB: read backwards in small steps.
 const CHUNK = 64 * 1024
@@ -106,12 +106,11 @@ export function parseCommitted(buf: Buffer): {records: StoredRecord[]; end: numb
     let to = text.indexOf('\n', from)
     if (to < 0) to = text.length
     if (to > from) {
-      const line = text.slice(from, to)
-      if (isControlLine(line)) {
-        const control = parseControlLine(line)
+      if (text.charCodeAt(from) === 35) {
+        const control = parseControlLine(text.slice(from, to))
         if (control?.type === 'sealed') sealed = control.nextSegment
       } else {
-        const record = parseRecordLine(line)
+        const record = parseRecordAt(text, from, to)
         if (record) records.push(record)
       }
     }
