@@ -89,4 +89,42 @@ describe('clickstream generate', () => {
     expect(general.unique_visitors).toBeGreaterThan(100)
     expect(general.unique_visitors).toBeLessThan(general.total_requests / 2)
   })
+
+  describe('feeds the workshop SQL applications in templates/sql (clickstream app run)', () => {
+    const SQL = join(process.cwd(), 'templates/sql')
+    const generateTo = async (dir: string, args: string[]) => {
+      const r = await runCli(['generate', '--start', '2026-11-01T10:00:00Z', '--duration', '10m', '--seed', '1', '--to', 'local:clicks', '--json', ...args], {cwd: dir})
+      expect(r.code, r.stderr).toBe(0)
+      return JSON.parse(r.stdout)
+    }
+    const rows = async (dir: string, app: string) => {
+      // From a local stream, ROWTIME is each record's event time, as the SQL windows expect.
+      const r = await runCli(['app', 'run', join(SQL, app), '--from', 'local:clicks', '--no-follow'], {cwd: dir})
+      expect(r.code, r.stderr).toBe(0)
+      return r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))
+    }
+
+    it('lab → seed 004 sessionization: about one session row per generated session', async () => {
+      const dir = await tempDir()
+      const generated = await generateTo(dir, ['--profile', 'lab', '--rate', '5'])
+      const sessions = await rows(dir, 'sessionize-lab.sql')
+      expect(sessions.length).toBeGreaterThanOrEqual(generated.sessions * 0.98)
+      expect(sessions.length).toBeLessThanOrEqual(generated.sessions * 1.05)
+    })
+
+    it('beverage → seed 001 stagger sessions', async () => {
+      const dir = await tempDir()
+      await generateTo(dir, ['--profile', 'beverage', '--rate', '5'])
+      const sessions = await rows(dir, 'stagger-sessions.sql')
+      expect(sessions.length).toBeGreaterThan(100)
+      expect(sessions.some((row) => row.EVENTS > 1)).toBe(true)
+    })
+
+    it('ads → seed 003 anomaly detection flags the click-through spike', async () => {
+      const dir = await tempDir()
+      await generateTo(dir, ['--profile', 'ads', '--rate', '20', '--anomaly-at', '5m', '--anomaly-for', '30s'])
+      const anomalies = await rows(dir, 'clickthrough-anomaly.sql')
+      expect(anomalies.some((row) => row.CTRPERCENT > 40 && row.ANOMALY_SCORE > 2)).toBe(true)
+    })
+  })
 })
