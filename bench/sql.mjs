@@ -115,11 +115,15 @@ function runEngine(path) {
   })
   const text = readFileSync(path, 'utf8')
   let from = 0
+  let lines = 0
+  let stateAtQuarter = 0
   for (;;) {
     const nl = text.indexOf('\n', from)
     if (nl < 0) break
     const line = text.slice(from, nl)
     from = nl + 1
+    // operator state after a quarter of the events, to compare with the state at the end
+    if (++lines === EVENTS / 4) stateAtQuarter = JSON.stringify(rt.snapshot()).length
     const m = map(line, 0)
     if (!m.rows) {
       errors++
@@ -128,7 +132,7 @@ function runEngine(path) {
     for (let i = 0; i < m.rows.length; i++) rt.push(sourceName, m.rows[i], m.rowtimes[i])
   }
   rt.end()
-  return {out, errors, mapper: mapping ? 'KDA input mapping (src/lib/sql/input)' : 'minimal JSON mapping', rt}
+  return {out, errors, mapper: mapping ? 'KDA input mapping (src/lib/sql/input)' : 'minimal JSON mapping', rt, stateAtQuarter}
 }
 
 async function runDuckDB(path, threads) {
@@ -217,7 +221,8 @@ try {
   line('duckdb, threads = 1 (for reference)', duck1)
   console.log(`rows agree: ${ours.out === duck.out ? 'yes' : 'NO'}`)
   console.log(`speed ratio clickstream / duckdb (wall): ${(duck.ms / ours.ms).toFixed(2)} (bar: >= 0.50); vs duckdb on one thread: ${(duck1.ms / ours.ms).toFixed(2)}; by CPU time: ${(duck.cpu / ours.cpu).toFixed(2)}`)
-  console.log(`heap after the run: ${(heap.after / 1e6).toFixed(1)} MB (before: ${(heap.before / 1e6).toFixed(1)} MB); operator state as JSON: ${(snapshotBytes / 1e6).toFixed(1)} MB for ${USERS} users`)
+  console.log(`heap after the run: ${(heap.after / 1e6).toFixed(1)} MB (before: ${(heap.before / 1e6).toFixed(1)} MB)`)
+  console.log(`operator state as JSON: ${(ours.stateAtQuarter / 1e6).toFixed(1)} MB after ${EVENTS / 4} events, ${(snapshotBytes / 1e6).toFixed(1)} MB after ${EVENTS} (${USERS} users: state follows keys, not events)`)
   if (!globalThis.gc) console.log('(run with node --expose-gc for exact heap figures)')
 } finally {
   rmSync(dir, {recursive: true, force: true})

@@ -171,7 +171,7 @@ export class AnalyticSet implements Stateful {
       const key = this.keyFns[g](r, t)
       let p = map.get(key)
       if (p === undefined) {
-        p = this.flat[g] ? {n: 0, lastT: t, states: undefined, has: false, v: null, t: 0, i: 0} : {n: 0, lastT: t, states: group.calls.map((c) => initState(c))}
+        p = this.flat[g] ? {n: 0, lastT: t, states: undefined, has: false, v: null, t, i: 0} : {n: 0, lastT: t, states: group.calls.map((c) => initState(c))}
         map.set(key, p)
       }
       const rowIndex = p.n++

@@ -90,8 +90,11 @@ class Runtime implements ApplicationRuntime {
     }
   }
 
+  private lastPushed: StreamState | undefined
+
   push(stream: string, row: Row, rowtime: number): void {
-    const s = this.streams.get(stream)
+    let s = this.lastPushed
+    if (s === undefined || s.info.name !== stream) s = this.lastPushed = this.streams.get(stream)
     if (!s || !s.info.isSource) {
       const sources = [...this.streams.values()].filter((x) => x.info.isSource).map((x) => x.info.name)
       throw new InputError(`${stream} is not a source stream of this application`, {suggestions: [`source streams: ${sources.join(', ') || '(none)'}`]})
