@@ -28,7 +28,7 @@ export interface WorkspaceOptions {
 export function resolveWorkspace(options: WorkspaceOptions = {}): Workspace {
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
-  const root = resolve(cwd, options.workspace ?? env.CLICKSTREAM_HOME ?? '.clickstream')
+  const root = resolve(cwd, options.workspace || env.CLICKSTREAM_HOME || '.clickstream')
   return {
     root,
     streams: join(root, 'streams'),
