@@ -67,7 +67,8 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
     const streams = routableStreams(app.streams)
     for (const output of definition.outputs) {
       const stream = resolveOutputStream(output.stream, streams)
-      const sink = await openSink(parseTarget(output.target, 'output'), ctx, {producerId: producerIdOf(name, definition.deploymentId, stream.name)})
+      // append: a restarted worker adds to a file output instead of replacing it.
+      const sink = await openSink(parseTarget(output.target, 'output'), ctx, {producerId: producerIdOf(name, definition.deploymentId, stream.name), append: true})
       sinks.push(sink)
       const mark = sink.lastMark ? await sink.lastMark() : undefined
       const deliveredThrough = mark !== undefined && /^\d+$/.test(mark) ? Number(mark) : undefined

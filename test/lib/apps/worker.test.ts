@@ -1,4 +1,4 @@
-import {copyFile, writeFile} from 'node:fs/promises'
+import {copyFile, readFile, writeFile} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {deployApplication} from '../../../src/lib/apps/lifecycle.js'
@@ -106,5 +106,25 @@ describe('the application worker', () => {
     await expect(runWorker({ctx: contextFor(ws), name: 'lab', from: 'last-stopped', signal: controller.signal, clock: systemClock, log: () => undefined})).rejects.toThrow(ConflictError)
     await writeFile(lock, '999999999\n')
     expect((await runUntil(ws, 5)).recordsIn).toBe(5)
+  })
+
+  it('appends to a file output across restarts', async () => {
+    const dir = await tempDir()
+    const ws = await workspaceIn(dir)
+    await appendTo(ws, 'clicks', clicks(0, 10))
+    await deployApplication({
+      ctx: contextFor(ws),
+      name: 'lab',
+      sqlFile: `${TEMPLATES}sessionize-lab.sql`,
+      input: {kind: 'local', name: 'clicks'},
+      schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
+      outputs: [{stream: 'DESTINATION_SQL_STREAM', target: {kind: 'file', path: `${dir}/sessions.ndjson`, gzip: false}}],
+    })
+    const first = await runUntil(ws, 10)
+    await appendTo(ws, 'clicks', clicks(10, 10))
+    const second = await runUntil(ws, 20)
+    const lines = (await readFile(`${dir}/sessions.ndjson`, 'utf8')).trim().split('\n')
+    expect(first.rowsOut.DESTINATION_SQL_STREAM).toBeGreaterThan(0)
+    expect(lines).toHaveLength(second.rowsOut.DESTINATION_SQL_STREAM)
   })
 })
