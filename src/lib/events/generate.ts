@@ -132,6 +132,9 @@ export async function generate(options: GenerateOptions, deps: GenerateDeps): Pr
   const clock = ctx.clock
   if (options.template !== undefined && options.profile !== undefined) throw new UsageError('--template and --profile cannot be combined: the template decides what records look like.')
   const profile = options.template === undefined ? resolveProfile(options) : undefined
+  if (!profile && (options.users !== undefined || options.thinkTimeMs !== undefined || options.sessionGapMs !== undefined)) {
+    throw new UsageError('--users, --think-time and --session-gap shape the visitors of a profile; a template draws every record on its own.')
+  }
   if (options.anomaly && profile?.name !== 'ads') throw new UsageError('--anomaly-at works with --profile ads (click-through spikes).')
   if (options.ctr !== undefined && profile?.name !== 'ads') throw new UsageError('--ctr works with --profile ads.')
   const thinkTimeMs = options.thinkTimeMs ?? profile?.thinkTimeMs ?? 0
