@@ -160,6 +160,20 @@ export type Statement =
       query: Query
     }
   | {type: 'query'; pos: Pos; query: Query}
+  | CreateFunction
+
+/** `CREATE FUNCTION f(p TYPE, ...) RETURNS TYPE [options] RETURN expr`: a SQL scalar function. */
+export interface CreateFunction {
+  type: 'createFunction'
+  pos: Pos
+  orReplace: boolean
+  name: string
+  params: {name: string; type: SqlType}[]
+  returns: SqlType
+  /** `RETURNS NULL ON NULL INPUT` (otherwise CALLED ON NULL INPUT). */
+  returnsNullOnNullInput: boolean
+  body: Expr
+}
 
 export interface Script {
   statements: Statement[]

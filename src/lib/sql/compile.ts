@@ -1,5 +1,5 @@
 import {InputError, NotSupportedError} from '../core/errors.js'
-import type {Expr, FunctionCall, IntervalQualifier, Pos, TimeUnit} from './ast.js'
+import type {CreateFunction, Expr, FunctionCall, IntervalQualifier, Pos, TimeUnit} from './ast.js'
 import {
   addMonths,
   ceilTimestamp,
@@ -41,6 +41,8 @@ export interface Resolver {
   rowtime(qualifier: string | undefined, pos: Pos): Bound
   aggregate?(call: FunctionCall): Bound
   analytic?(call: FunctionCall): Bound
+  /** SQL functions of the application (CREATE FUNCTION), by name. */
+  functions?: ReadonlyMap<string, CreateFunction>
 }
 
 export const T = {
@@ -773,6 +775,8 @@ function compileCall(call: FunctionCall, r: Resolver): Bound {
   if (name === 'CURRENT_ROW_TIMESTAMP' || name === 'CURRENT_TIMESTAMP' || name === 'LOCALTIMESTAMP') {
     return {ev: (_row, t) => t, type: T.TIMESTAMP, rowtimeOnly: true, monotonic: true, constant: false}
   }
+  const udf = r.functions?.get(name)
+  if (udf) return compileUserFunction(udf, call, r)
   const args = call.args.map((a) => compileExpr(a, r))
   const fs = args.map((a) => a.ev)
   const [f0, f1, f2] = fs
@@ -1016,6 +1020,55 @@ function compileCall(call: FunctionCall, r: Resolver): Bound {
   }
   if (KNOWN_UNSUPPORTED.has(name)) throw notSupported(r, pos, name)
   throw exprError(r, pos, `unknown function ${name}`)
+}
+
+let expansionDepth = 0
+
+/**
+ * A CREATE FUNCTION call is expanded in place: the body with each parameter replaced by its
+ * argument, compiled in the caller's scope, then cast to the declared return type.
+ */
+function compileUserFunction(f: CreateFunction, call: FunctionCall, r: Resolver): Bound {
+  if (call.args.length !== f.params.length) {
+    throw exprError(r, call.pos, `${f.name} takes ${f.params.length} argument${f.params.length === 1 ? '' : 's'}, found ${call.args.length}`)
+  }
+  if (expansionDepth > 16) throw exprError(r, call.pos, `function ${f.name} calls itself; KDA SQL functions cannot recurse`)
+  const byName = new Map(f.params.map((p, i) => [p.name, call.args[i]]))
+  JSON.stringify(f.body, (_key, value: unknown) => {
+    if (value && typeof value === 'object' && (value as Expr).type === 'column') {
+      const ref = value as Extract<Expr, {type: 'column'}>
+      if (ref.qualifier !== undefined || !byName.has(ref.name)) {
+        throw exprError(r, ref.pos, `function ${f.name} refers to ${ref.name}, which is not one of its parameters (${f.params.map((p) => p.name).join(', ') || 'none'})`)
+      }
+    }
+    return value
+  })
+  const substitute = (e: Expr): Expr =>
+    JSON.parse(JSON.stringify(e), (_key, value: unknown) => {
+      if (value && typeof value === 'object' && (value as Expr).type === 'column') {
+        const ref = value as Extract<Expr, {type: 'column'}>
+        if (ref.qualifier === undefined && byName.has(ref.name)) return byName.get(ref.name)
+      }
+      return value
+    }) as Expr
+  expansionDepth++
+  let body: Bound
+  try {
+    body = compileExpr(substitute(f.body), r)
+  } finally {
+    expansionDepth--
+  }
+  const cast = castFunction(body.type, f.returns, r, call.pos, body.ev)
+  if (!f.returnsNullOnNullInput) return {...body, ev: cast, type: f.returns}
+  const args = call.args.map((a) => compileExpr(a, r).ev)
+  return {
+    ...body,
+    type: f.returns,
+    ev: (row, t) => {
+      for (let i = 0; i < args.length; i++) if (args[i](row, t) === null) return null
+      return cast(row, t)
+    },
+  }
 }
 
 function compileSubstring(call: FunctionCall, args: Bound[], r: Resolver): Bound {

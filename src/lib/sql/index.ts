@@ -2,6 +2,7 @@ import {InputError} from '../core/errors.js'
 import type {CompileApplication, CompiledApplication, CompileOptions, StreamInfo} from './api.js'
 import type {Query, Statement} from './ast.js'
 import {parseScript} from './parser.js'
+import {printExpr} from './printer.js'
 import {type OutColumn, type PlanEnv, type PlanNode, planQuery, type StreamDef} from './planner.js'
 import {Application, type CompiledPump} from './runtime.js'
 import {formatSqlType, isIntegerType, isNumericType, isStringType, type Row, type SqlType, type SqlValue} from './types.js'
@@ -21,7 +22,7 @@ export {ERROR_STREAM, ERROR_STREAM_COLUMNS} from './input/error-stream.js'
 export const compileApplication: CompileApplication = (sql: string, options: CompileOptions): CompiledApplication => {
   const file = options.file
   const script = parseScript(sql, file)
-  const env: PlanEnv = {file, streams: new Map<string, StreamDef>()}
+  const env: PlanEnv = {file, streams: new Map<string, StreamDef>(), functions: new Map()}
   const infos: StreamInfo[] = []
   const pumps: CompiledPump[] = []
   const explain: string[] = []
@@ -74,6 +75,19 @@ export const compileApplication: CompileApplication = (sql: string, options: Com
         const reads = streamsRead(st.query)
         pumps.push({name: st.name, target: st.target, reads, plan, toTarget})
         explain.push(`PUMP ${st.name} → ${st.target}\n${renderPlan(plan, 1)}`)
+        break
+      }
+      case 'createFunction': {
+        if (env.functions.has(st.name) && !st.orReplace) {
+          throw new InputError(`function ${st.name} already exists`, {location: locate(st.pos), suggestions: ['use CREATE OR REPLACE FUNCTION, or another name']})
+        }
+        const seen = new Set<string>()
+        for (const p of st.params) {
+          if (seen.has(p.name)) throw new InputError(`parameter ${p.name} appears twice in function ${st.name}`, {location: locate(st.pos)})
+          seen.add(p.name)
+        }
+        env.functions.set(st.name, st)
+        explain.push(`FUNCTION ${st.name}(${st.params.map((p) => p.name).join(', ')}) RETURN ${printExpr(st.body)}`)
         break
       }
       case 'query': {

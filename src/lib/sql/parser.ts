@@ -170,7 +170,7 @@ class Parser {
     const orReplace = this.acceptWord('OR', 'REPLACE')
     if (this.acceptWord('STREAM')) return this.createStream(start, orReplace)
     if (this.acceptWord('PUMP')) return this.createPump(start, orReplace)
-    if (this.isWord('FUNCTION')) this.unsupported('CREATE FUNCTION')
+    if (this.acceptWord('FUNCTION')) return this.createFunction(start, orReplace)
     if (this.isWord('TABLE') || this.isWord('VIEW')) this.unsupported(`CREATE ${this.tok.value}`)
     this.fail('STREAM or PUMP')
   }
@@ -192,6 +192,33 @@ class Parser {
     let description: string | undefined
     if (this.acceptWord('DESCRIPTION')) description = this.stringLiteral()
     return {type: 'createStream', pos: this.pos(start), orReplace, name, columns, description}
+  }
+
+  private createFunction(start: Token, orReplace: boolean): Statement {
+    const name = this.identifier('a function name')
+    this.expectOp('(')
+    const params: {name: string; type: SqlType}[] = []
+    if (!this.isOp(')')) {
+      do params.push({name: this.identifier('a parameter name'), type: this.dataType()})
+      while (this.acceptOp(','))
+    }
+    this.expectOp(')')
+    this.expectWord('RETURNS')
+    const returns = this.dataType()
+    let returnsNullOnNullInput = false
+    // Routine characteristics, in any order, up to RETURN.
+    for (;;) {
+      if (this.acceptWord('RETURNS', 'NULL', 'ON', 'NULL', 'INPUT')) returnsNullOnNullInput = true
+      else if (this.acceptWord('CALLED', 'ON', 'NULL', 'INPUT')) returnsNullOnNullInput = false
+      else if (this.acceptWord('CONTAINS', 'SQL') || this.acceptWord('READS', 'SQL', 'DATA') || this.acceptWord('NO', 'SQL')) continue
+      else if (this.acceptWord('LANGUAGE', 'SQL') || this.acceptWord('NOT', 'DETERMINISTIC') || this.acceptWord('DETERMINISTIC')) continue
+      else if (this.acceptWord('SPECIFIC')) this.identifier('a specific name')
+      else break
+    }
+    if (this.isWord('LANGUAGE') || this.isWord('EXTERNAL')) this.unsupported('a function that is not written in SQL')
+    this.expectWord('RETURN')
+    const body = this.expr()
+    return {type: 'createFunction', pos: this.pos(start), orReplace, name, params, returns, returnsNullOnNullInput, body}
   }
 
   private stringLiteral(): string {

@@ -1,6 +1,6 @@
 import {InputError, NotSupportedError} from '../core/errors.js'
 import {accumulatorFor} from './aggregates.js'
-import type {Expr, FromItem, FunctionCall, Pos, Query, Select, WindowSpec} from './ast.js'
+import type {CreateFunction, Expr, FromItem, FunctionCall, Pos, Query, Select, WindowSpec} from './ast.js'
 import {AGGREGATES, type Bound, compileExpr, type Resolver, T, unifyTypes} from './compile.js'
 import {
   type AggregateSpec,
@@ -58,6 +58,7 @@ export interface StreamDef {
 export interface PlanEnv {
   file?: string
   streams: Map<string, StreamDef>
+  functions: Map<string, CreateFunction>
 }
 
 interface ScopeEntry {
@@ -83,6 +84,8 @@ const err = (env: PlanEnv, pos: Pos, message: string, suggestions?: string[]) =>
 const unsupported = (env: PlanEnv, pos: Pos, what: string) =>
   new NotSupportedError(`${what} is valid KDA SQL but not supported by the local runtime yet`, {location: {file: env.file, line: pos.line, column: pos.column}})
 
+const ROW_TIME_NAMES = new Set(['CURRENT_ROW_TIMESTAMP', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP'])
+
 const quoteName = (n: string) => (/^[A-Z_][A-Z0-9_]*$/.test(n) ? n : `"${n}"`)
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +94,7 @@ const quoteName = (n: string) => (/^[A-Z_][A-Z0-9_]*$/.test(n) ? n : `"${n}"`)
 function scopeResolver(env: PlanEnv, scope: Scope): Resolver {
   return {
     file: env.file,
+    functions: env.functions,
     column(ref) {
       return resolveColumn(env, scope, ref)
     },
@@ -130,7 +134,9 @@ function findEntry(env: PlanEnv, scope: Scope, ref: Extract<Expr, {type: 'column
   const matches = scope.entries.filter((e) => !e.hidden && e.name === ref.name && (ref.qualifier === undefined || e.qualifiers.includes(ref.qualifier)))
   if (matches.length === 1) return matches[0]
   if (matches.length > 1) throw err(env, ref.pos, `column ${quoteName(ref.name)} is ambiguous; qualify it with one of ${matches.flatMap((m) => m.qualifiers.slice(0, 1)).map(quoteName).join(', ')}`)
-  if (ref.name === 'ROWTIME') return 'rowtime'
+  // CURRENT_ROW_TIMESTAMP is "a new processing timestamp per row": the row's own time here, so
+  // runs are repeatable (CURRENT_TIMESTAMP / LOCALTIMESTAMP likewise).
+  if (ref.name === 'ROWTIME' || (ref.qualifier === undefined && ROW_TIME_NAMES.has(ref.name))) return 'rowtime'
   const known = scope.entries.filter((e) => !e.hidden && (ref.qualifier === undefined || e.qualifiers.includes(ref.qualifier))).map((e) => quoteName(e.name))
   const ci = scope.entries.find((e) => !e.hidden && e.name.toUpperCase() === ref.name.toUpperCase())
   const suggestions = [`known columns: ${known.join(', ') || '(none)'}`]
@@ -266,7 +272,7 @@ function joinSideWindow(env: PlanEnv, f: FromItem): {range: number; rows?: numbe
 }
 
 function constantInterval(env: PlanEnv, e: Expr): number {
-  const b = compileExpr(e, {file: env.file, column: (ref) => {
+  const b = compileExpr(e, {file: env.file, functions: env.functions, column: (ref) => {
     throw err(env, ref.pos, 'a window size must be a constant interval')
   }, rowtime: (_q, pos) => {
     throw err(env, pos, 'a window size must be a constant interval')
@@ -321,7 +327,7 @@ function planJoin(env: PlanEnv, f: Extract<FromItem, {type: 'join'}>): FromPlan 
 }
 
 function constantArg(env: PlanEnv, e: Expr, what: string): SqlValue {
-  const b = compileExpr(e, {file: env.file, column: (ref) => {
+  const b = compileExpr(e, {file: env.file, functions: env.functions, column: (ref) => {
     throw err(env, ref.pos, `${what} must be a constant`)
   }, rowtime: (_q, pos) => {
     throw err(env, pos, `${what} must be a constant`)
@@ -793,6 +799,7 @@ function planAggregate(env: PlanEnv, s: Select, from: FromPlan, where: Bound | u
   }
   const groupResolver: Resolver = {
     file: env.file,
+    functions: env.functions,
     intercept(e) {
       if (e.type === 'literal') return undefined
       const text = canonical(env, scope, e)

@@ -40,6 +40,11 @@ export function printStatement(s: Statement): string {
       )
     case 'query':
       return printQuery(s.query)
+    case 'createFunction':
+      return (
+        `CREATE ${s.orReplace ? 'OR REPLACE ' : ''}FUNCTION ${printIdentifier(s.name)}(${s.params.map((p) => `${printIdentifier(p.name)} ${formatSqlType(p.type)}`).join(', ')})` +
+        ` RETURNS ${formatSqlType(s.returns)}${s.returnsNullOnNullInput ? ' RETURNS NULL ON NULL INPUT' : ''} RETURN ${printExpr(s.body)}`
+      )
   }
 }
 
