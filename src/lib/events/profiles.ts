@@ -65,29 +65,32 @@ interface Page {
   request: string
   /** The full URL, which the next click sends as its referrer. */
   url: string
-  /** Response size range for a 200. */
-  min: number
-  span: number
+  /** `200 41234 "` for a successful response: a few sizes per page, as dynamic pages vary. */
+  ok: string[]
 }
 
-function page(method: string, path: string, min: number, max: number): Page {
-  return {request: flat(`] "${method} ${path} HTTP/1.1" `), url: flat(SHOP_HOST + path), min, span: max - min + 1}
-}
+const SIZES_PER_PAGE = 64
 
-const STATUS_TEXT: Record<number, string> = Object.fromEntries([200, 301, 302, 304, 403, 404, 500, 503].map((code) => [code, flat(`${code} `)]))
+function page(random: Random, method: string, path: string, min: number, max: number): Page {
+  return {
+    request: flat(`] "${method} ${path} HTTP/1.1" `),
+    url: flat(SHOP_HOST + path),
+    ok: Array.from({length: SIZES_PER_PAGE}, () => flat(`200 ${random.int(min, max)} "`)),
+  }
+}
 
 function unicornShopRenderer({random, products}: RenderContext): RecordRenderer {
   const time = new SecondCache(apacheTime)
-  const home = page('GET', '/home/', 38_000, 46_000)
-  const homeRedirect = page('GET', '/home', 0, 0)
-  const categories = CATEGORIES.map((c) => page('GET', `/categories/${c}/`, 25_000, 60_000))
-  const forbidden = page('GET', '/account/orders/', 0, 0)
-  const searches = SEARCH_TERMS.map((t) => page('GET', `/search/?q=${t}`, 18_000, 52_000))
-  const details = products.map((p) => page('GET', `/products/${p.name}/`, 30_000, 75_000))
-  const cart = page('POST', '/cart/', 9_000, 16_000)
-  const checkout = page('GET', '/checkout/', 12_000, 20_000)
-  const login = page('POST', '/login/?next=/checkout/', 0, 0)
-  const purchase = page('POST', '/checkout/confirm/', 8_000, 14_000)
+  const home = page(random, 'GET', '/home/', 38_000, 46_000)
+  const homeRedirect = page(random, 'GET', '/home', 0, 0)
+  const categories = CATEGORIES.map((c) => page(random, 'GET', `/categories/${c}/`, 25_000, 60_000))
+  const forbidden = page(random, 'GET', '/account/orders/', 0, 0)
+  const searches = SEARCH_TERMS.map((t) => page(random, 'GET', `/search/?q=${t}`, 18_000, 52_000))
+  const details = products.map((p) => page(random, 'GET', `/products/${p.name}/`, 30_000, 75_000))
+  const cart = page(random, 'POST', '/cart/', 9_000, 16_000)
+  const checkout = page(random, 'GET', '/checkout/', 12_000, 20_000)
+  const login = page(random, 'POST', '/login/?next=/checkout/', 0, 0)
+  const purchase = page(random, 'POST', '/checkout/confirm/', 8_000, 14_000)
   const healthRequest = '] "GET / HTTP/1.1" 200 '
   const healthTail = ' "-" "ELB-HealthChecker/2.0"'
   return (event, at) => {
@@ -137,19 +140,20 @@ function unicornShopRenderer({random, products}: RenderContext): RecordRenderer 
         break
     }
     if (status === 200 && random.next() < 0.005) status = random.next() < 0.8 ? 500 : 503
-    let bytes: number
-    if (status === 200) bytes = shown.min + Math.floor(random.next() * shown.span)
-    else if (status === 304) bytes = 0
-    else if (status === 301 || status === 302) bytes = random.int(220, 260)
-    else bytes = random.int(1_200, 3_500)
+    let response: string
+    if (status === 200) response = shown.ok[Math.floor(random.next() * SIZES_PER_PAGE)]
+    else if (status === 304) response = '304 0 "'
+    else if (status === 301 || status === 302) response = `${status} ${random.int(220, 260)} "`
+    else response = `${status} ${random.int(1_200, 3_500)} "`
     const referrer = s.events === 1 ? EXTERNAL_REFERRERS[random.int(0, EXTERNAL_REFERRERS.length - 1)] : s.lastPage
     s.lastPage = shown.url
+    if (s.renderedHead === '') s.renderedHead = flat(v.ip + ' - - [')
     if (s.rendered === '' || s.renderedSignedIn !== s.signedIn) {
       // Everything of the line that stays the same for the session, built once.
       s.rendered = flat(`" "${v.userAgent}" "user = ${s.signedIn ? v.username : 'anonymous'}; PHPSESSID=${s.id}"`)
       s.renderedSignedIn = s.signedIn
     }
-    return {data: v.ip + ' - - [' + stamp + shown.request + STATUS_TEXT[status] + bytes + ' "' + referrer + s.rendered, time: at, partitionKey: v.key}
+    return {data: s.renderedHead + stamp + shown.request + response + referrer + s.rendered, time: at, partitionKey: v.key}
   }
 }
 

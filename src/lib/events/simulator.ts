@@ -57,7 +57,8 @@ export interface Session {
   term: number
   /** What the renderer showed last (a page URL), for the next event's referrer. */
   lastPage: string
-  /** The renderer's per-session text (e.g. the user agent and cookie fields), built once. */
+  /** The renderer's per-session text (e.g. the address, user agent and cookie fields), built once. */
+  renderedHead: string
   rendered: string
   renderedSignedIn: boolean
   /** The stage of the session's next event, and when it is due. */
@@ -189,6 +190,7 @@ export class ClickSimulator {
       product: this.random.int(0, this.options.products - 1),
       term: 0,
       lastPage: '',
+      renderedHead: '',
       rendered: '',
       renderedSignedIn: false,
       pending: 'landing',
