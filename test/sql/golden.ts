@@ -196,7 +196,11 @@ export function rewriteGolden(sections: Section[], result: GoldenResult): Sectio
     return out
   }
   const streams = declared.length > 0 ? declared : [...result.outputs.keys()].filter((k) => k !== 'error_stream')
-  for (const name of streams) out.push({kind: 'output', arg: name, lines: [...(result.outputs.get(name) ?? []), '']})
+  for (const name of streams) {
+    // keep the comment lines that open an output section (they say what it checks)
+    const notes = sections.find((x) => x.kind === 'output' && x.arg === name)?.lines.filter((l) => l.startsWith('#')) ?? []
+    out.push({kind: 'output', arg: name, lines: [...notes, ...(result.outputs.get(name) ?? []), '']})
+  }
   return out
 }
 
