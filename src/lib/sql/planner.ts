@@ -40,6 +40,8 @@ export interface OutColumn {
 export interface BuildContext {
   registry: Registry
   subscribe(stream: string, sink: Sink): void
+  /** Runs once, at the first moment the application sees time (a row, a heartbeat or the end). */
+  onStart(start: (time: number) => void): void
 }
 
 export interface PlanNode {
@@ -190,8 +192,39 @@ export function planQuery(env: PlanEnv, q: Query): PlanNode {
         },
       }
     }
-    case 'values':
-      throw unsupported(env, q.pos, 'VALUES as a stream')
+    case 'values': {
+      // A finite relation (KDA's examples evaluate expressions with it): its rows are emitted once,
+      // with the time at which the application starts.
+      const width = q.rows[0].length
+      const rows = q.rows.map((r) => {
+        if (r.length !== width) throw err(env, q.pos, `VALUES rows have ${width} and ${r.length} values`)
+        return r.map((e) => {
+          const b = compileExpr(e, {file: env.file, functions: env.functions, column: (ref) => {
+            throw err(env, ref.pos, 'VALUES takes constant expressions')
+          }, rowtime: (_q, pos) => {
+            throw err(env, pos, 'VALUES takes constant expressions')
+          }})
+          return b
+        })
+      })
+      const columns: OutColumn[] = rows[0].map((_b, i) => ({
+        name: `EXPR$${i}`,
+        type: rows.map((r) => r[i].type).reduce(unifyTypes),
+        monotonic: false,
+        rowtimeAlias: false,
+      }))
+      return {
+        kind: 'Values',
+        detail: `${rows.length} row${rows.length === 1 ? '' : 's'}`,
+        children: [],
+        columns,
+        build(out, ctx) {
+          ctx.onStart((t) => {
+            for (const r of rows) out.row(r.map((b) => b.ev([], t)), t)
+          })
+        },
+      }
+    }
   }
 }
 

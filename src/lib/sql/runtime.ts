@@ -49,6 +49,8 @@ class Runtime implements ApplicationRuntime {
   private readonly onRow: RowListener
   private time = -Infinity
   private ended = false
+  private readonly starters: ((time: number) => void)[] = []
+  private started = false
 
   constructor(infos: readonly StreamInfo[], pumps: CompiledPump[], options: RuntimeOptions) {
     this.onRow = options.onRow
@@ -67,6 +69,7 @@ class Runtime implements ApplicationRuntime {
           if (!s) throw new InternalError(`pump ${pump.name} reads unknown stream ${stream}`)
           s.subscribers.push({pump: pump.name, sink})
         },
+        onStart: (start) => this.starters.push(start),
       })
     }
     this.order = dependencyOrder(infos, pumps).map((n) => this.streams.get(n)!)
@@ -100,6 +103,7 @@ class Runtime implements ApplicationRuntime {
       throw new InputError(`${stream} is not a source stream of this application`, {suggestions: [`source streams: ${sources.join(', ') || '(none)'}`]})
     }
     if (this.ended) throw new InputError('the input has ended; no rows can follow end()')
+    if (!this.started) this.start(rowtime)
     let t = rowtime
     if (t < s.lastTime) t = s.lastTime
     s.lastTime = t
@@ -108,8 +112,14 @@ class Runtime implements ApplicationRuntime {
     if (t > this.time) this.advance(t)
   }
 
+  private start(time: number): void {
+    this.started = true
+    for (const start of this.starters) start(time)
+  }
+
   advanceTime(time: number): void {
     if (this.ended || !(time > this.time)) return
+    if (!this.started) this.start(time)
     for (const s of this.streams.values()) if (s.info.isSource && s.lastTime < time) s.lastTime = time
     this.advance(time)
   }
@@ -135,6 +145,7 @@ class Runtime implements ApplicationRuntime {
 
   end(): void {
     if (this.ended) return
+    if (!this.started) this.start(Number.isFinite(this.time) ? this.time : 0)
     this.advance(Infinity)
     this.ended = true
   }
@@ -143,6 +154,7 @@ class Runtime implements ApplicationRuntime {
     return {
       version: SNAPSHOT_VERSION,
       time: Number.isFinite(this.time) ? this.time : null,
+      started: this.started,
       streams: Object.fromEntries([...this.streams.values()].map((s) => [s.info.name, Number.isFinite(s.lastTime) ? s.lastTime : null])),
       operators: this.registry.map((op) => op.snapshot()),
     }
@@ -156,6 +168,7 @@ class Runtime implements ApplicationRuntime {
       })
     }
     this.time = s.time ?? -Infinity
+    this.started = (s as {started?: boolean}).started === true
     for (const [name, t] of Object.entries(s.streams)) {
       const st = this.streams.get(name)
       if (st) st.lastTime = t ?? -Infinity
