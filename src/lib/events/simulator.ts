@@ -21,9 +21,27 @@ export const FUNNEL: Readonly<Record<Stage, ReadonlyArray<readonly [Next, number
   purchase: [['browse', 0.1], ['exit', 0.9]],
 }
 
-const STEPS = Object.fromEntries(
-  Object.entries(FUNNEL).map(([stage, row]) => [stage, {next: row.map(([n]) => n), weights: row.map(([, w]) => w)}]),
-) as Record<Stage, {next: Next[]; weights: number[]}>
+interface Step {
+  next: Next[]
+  /** Running totals of the row's probabilities, for one draw per transition. */
+  cumulative: number[]
+}
+
+function step(stage: Stage): Step {
+  const row = FUNNEL[stage]
+  let total = 0
+  return {next: row.map(([n]) => n), cumulative: row.map(([, w]) => (total += w))}
+}
+
+const STEPS: Readonly<Record<Stage, Step>> = {
+  landing: step('landing'),
+  browse: step('browse'),
+  search: step('search'),
+  detail: step('detail'),
+  cart: step('cart'),
+  checkout: step('checkout'),
+  purchase: step('purchase'),
+}
 
 /** Expected events per session of the funnel, solved from its transition table. */
 export function expectedSessionLength(): number {
@@ -230,8 +248,11 @@ export class ClickSimulator {
 
   /** Decides whether the session goes on after this event, and when. */
   private schedule(session: Session, time: number): void {
-    const step = STEPS[session.stage]
-    const next = step.next[this.random.weightedIndex(step.weights)]
+    const {next: choices, cumulative} = STEPS[session.stage]
+    const r = this.random.next() * cumulative[cumulative.length - 1]
+    let i = 0
+    while (i < cumulative.length - 1 && r >= cumulative[i]) i++
+    const next = choices[i]
     if (next === 'exit') {
       this.population.freeFrom[session.visitor.index] = time + this.options.sessionGapMs
       return
