@@ -900,7 +900,8 @@ function planAggregate(env: PlanEnv, s: Select, from: FromPlan, where: Bound | u
     node = {
       kind: 'TumblingWindow',
       detail:
-        `GROUP BY ${s.groupBy!.map(printExpr).join(', ')}; window: ${printExpr(s.groupBy![driverIndex])} (${mode === 'time' ? 'closes when ROWTIME passes its end' : 'closes when its value changes'}); ` +
+        `GROUP BY ${s.groupBy!.map(printExpr).join(', ')}; ` +
+        `${s.groupBy!.length > 1 ? `window key ${printExpr(s.groupBy![driverIndex])} ` : 'the window '}${mode === 'time' ? 'closes when ROWTIME passes its end' : 'closes when its value changes'}; ` +
         `aggregates: ${aggDescriptions.join(', ') || '(none)'}${s.having ? `; HAVING ${printExpr(s.having)}` : ''}${where ? `; WHERE ${printExpr(s.where!)}` : ''}`,
       children: [from.node],
       columns,

@@ -191,7 +191,8 @@ export function printExpr(e: Expr): string {
     case 'cast':
       return `CAST(${printExpr(e.operand)} AS ${formatSqlType(e.target)})`
     case 'intervalQualified':
-      return `(${printExpr(e.operand)}) ${printQualifier(e.qualifier)}`
+      // a binary operand prints with its own parentheses, which the qualifier needs
+      return e.operand.type === 'binary' ? `${printExpr(e.operand)} ${printQualifier(e.qualifier)}` : `(${printExpr(e.operand)}) ${printQualifier(e.qualifier)}`
     case 'call': {
       let inner: string
       const a = e.args.map(printExpr)
