@@ -124,6 +124,8 @@ describe('application lifecycle on the local runtime', () => {
     expect(empty.code).toBe(4)
     const file = await runCli(['app', 'deploy', LAB_SQL, '--name', 'other', '--input', 'file:clicks.ndjson'], dir)
     expect([file.code, file.stderr]).toEqual([2, expect.stringContaining('a deployed application reads a stream')])
+    const twice = await runCli(['app', 'deploy', LAB_SQL, '--name', 'other', '--input', 'local:clicks', '--output', 'DESTINATION_SQL_STREAM=local:s', '--output', 'DESTINATION_SQL_STREAM=local:s'], dir)
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('--output DESTINATION_SQL_STREAM=local:s is given twice')])
     expect((await runCli(['app', 'start', 'nope'], dir)).code).toBe(4)
     const kda = await runCli(['app', 'deploy', LAB_SQL, '--name', 'lab', '--input', 'kinesis:clicks', '--runtime', 'kda'], dir)
     expect([kda.code, kda.stderr]).toEqual([2, expect.stringContaining('--runtime kda needs --role-arn')])

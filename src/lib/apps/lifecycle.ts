@@ -81,8 +81,11 @@ export async function deployApplication(options: DeployOptions): Promise<DeployR
           ...(o.format === 'CSV' ? {format: 'CSV' as const} : {}),
         }))
       : terminalStreams(app.streams).map((s) => ({stream: s.name, target: defaultOutputTarget(name, s.name)}))
+  const seen = new Set<string>()
   for (const o of outputs) {
     if (o.target === '-') throw new UsageError(`--output ${o.stream}=-: a background worker has no stdout; route it to a stream or a file.`)
+    if (seen.has(`${o.stream}=${o.target}`)) throw new UsageError(`--output ${o.stream}=${o.target} is given twice.`)
+    seen.add(`${o.stream}=${o.target}`)
   }
   await storeApp(ctx.workspace, {name, input: formatTarget(options.input), schema: toInputSchemaJson(schema.mapping), schemaOrigin: schema.origin, outputs, sourceFile: options.sqlFile}, sql, ctx.clock.now())
   return {

@@ -99,23 +99,30 @@ export function emptyCounters(): RunCounters {
 export async function runApplication(options: ApplicationRunOptions): Promise<ApplicationRunReport> {
   const {clock, signal} = options
   const counters = options.counters ?? emptyCounters()
-  const routes = new Map(options.routes.map((r) => [r.stream, r]))
-  for (const r of options.routes) counters.rowsOut[r.stream] ??= 0
-  const pending = new Map<string, OutRecord[]>()
-  const marks = new Map<string, number>()
+  // One stream may go to several outputs (KDA allows that): rows are numbered per stream, and
+  // each output keeps its own pending rows and mark.
+  const routes = new Map<string, OutputRoute[]>()
+  for (const r of options.routes) {
+    counters.rowsOut[r.stream] ??= 0
+    const list = routes.get(r.stream)
+    if (list) list.push(r)
+    else routes.set(r.stream, [r])
+  }
+  const pending = new Map<OutputRoute, OutRecord[]>(options.routes.map((r) => [r, []]))
+  const marks = new Map<OutputRoute, number>()
   // Nothing read and nothing emitted since the last checkpoint: an idle worker writes none.
   let changed = false
 
   const emit = (stream: string, row: Row, rowtime: number) => {
-    const route = routes.get(stream)
-    if (!route) return
+    const targets = routes.get(stream)
+    if (!targets) return
     const seq = ++counters.rowsOut[stream]
-    if (route.deliveredThrough !== undefined && seq <= route.deliveredThrough) return
-    const data = route.format ? route.format(route.columns, row, rowtime) : formatRowJson(route.columns, row, rowtime, options.withRowtime)
-    let list = pending.get(stream)
-    if (!list) pending.set(stream, (list = []))
-    list.push({data, time: rowtime})
-    marks.set(stream, seq)
+    for (const route of targets) {
+      if (route.deliveredThrough !== undefined && seq <= route.deliveredThrough) continue
+      const data = route.format ? route.format(route.columns, row, rowtime) : formatRowJson(route.columns, row, rowtime, options.withRowtime)
+      pending.get(route)!.push({data, time: rowtime})
+      marks.set(route, seq)
+    }
     changed = true
   }
 
@@ -137,11 +144,10 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
   }
 
   const deliver = async () => {
-    for (const [stream, list] of pending) {
+    for (const [route, list] of pending) {
       if (list.length === 0) continue
-      const route = routes.get(stream)!
-      pending.set(stream, [])
-      await route.sink.write(list, route.useMarks ? String(marks.get(stream)) : undefined)
+      pending.set(route, [])
+      await route.sink.write(list, route.useMarks ? String(marks.get(route)) : undefined)
     }
   }
 

@@ -29,7 +29,8 @@ export interface WorkerOptions {
 }
 
 /** The producer id a deployed app writes each output with: marks are per deployment and stream. */
-export const producerIdOf = (name: string, deploymentId: string, stream: string) => `app:${name}:${deploymentId}:${stream}`
+/** Names one output of one deployment to the sinks that keep marks (a stream may have several outputs). */
+export const producerIdOf = (name: string, deploymentId: string, stream: string, target: string) => `app:${name}:${deploymentId}:${stream}:${target}`
 
 /**
  * The background worker of a deployed application. It resumes from the checkpoint (input position,
@@ -68,7 +69,7 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
     for (const output of definition.outputs) {
       const stream = resolveOutputStream(output.stream, streams)
       // append: a restarted worker adds to a file output instead of replacing it.
-      const sink = await openSink(parseTarget(output.target, 'output'), ctx, {producerId: producerIdOf(name, definition.deploymentId, stream.name), append: true})
+      const sink = await openSink(parseTarget(output.target, 'output'), ctx, {producerId: producerIdOf(name, definition.deploymentId, stream.name, output.target), append: true})
       sinks.push(sink)
       const mark = sink.lastMark ? await sink.lastMark() : undefined
       const deliveredThrough = mark !== undefined && /^\d+$/.test(mark) ? Number(mark) : undefined

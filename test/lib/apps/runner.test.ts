@@ -153,4 +153,23 @@ describe('runApplication', () => {
     })
     expect(sink.lines()).toEqual([{USER_ID: 'c'}])
   })
+
+  it('delivers a stream routed to several outputs to each of them, with a mark per output', async () => {
+    const stream = new MemorySink('local:sessions')
+    const lake = new MemorySink('lake:sessions')
+    const report = await runApplication({
+      app: windowCountApp(),
+      sourceStream: 'SOURCE_SQL_STREAM_001',
+      mapper: createRecordMapper(mapping),
+      batches: batchesOf([record('{"user_id":"a"}', 1, 1), record('{"user_id":"b"}', 2, 2), record('{"user_id":"c"}', 3, 3)]),
+      routes: [route('ECHO', stream, {useMarks: true, deliveredThrough: 1}), route('ECHO', lake)],
+      withRowtime: false,
+      clock: new ManualClock(0),
+      finite: true,
+    })
+    expect(report.counters.rowsOut).toEqual({ECHO: 3})
+    expect(stream.lines()).toEqual([{USER_ID: 'b'}, {USER_ID: 'c'}])
+    expect(stream.marks).toEqual(['3'])
+    expect(lake.lines()).toEqual([{USER_ID: 'a'}, {USER_ID: 'b'}, {USER_ID: 'c'}])
+  })
 })
