@@ -1,7 +1,8 @@
+import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Clock} from '../core/clock.js'
-import {ExternalServiceError, InterruptedError} from '../core/errors.js'
+import {ExternalServiceError, InterruptedError, UsageError} from '../core/errors.js'
 import {formatCount} from '../core/units.js'
 import {applicationStatus, deployApplication, startApplication, stopApplication} from '../apps/lifecycle.js'
 import {generate} from '../events/generate.js'
@@ -79,6 +80,12 @@ export interface DemoResult {
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const {clock} = options
+  const leftovers = await readdir(options.workspace.root).catch(() => [])
+  if (leftovers.length > 0) {
+    throw new UsageError(`the demo needs an empty workspace, and ${options.workspace.root} holds ${leftovers.join(', ')}.`, {
+      suggestions: ['Run it without --workspace (it makes a new temporary folder), or name a new or empty folder.'],
+    })
+  }
   const ws = await ensureWorkspace(options.workspace)
   const ctx: TargetContext = {workspace: ws, aws: {}, clock, warn: () => undefined}
   const started = clock.now()

@@ -19,6 +19,7 @@ export class DemoPrinter {
   private shown = 0
   private statusOpen = false
   private lastStatus = 0
+  private widths: number[] = []
 
   constructor(
     private readonly out: NodeJS.WritableStream,
@@ -56,8 +57,12 @@ export class DemoPrinter {
     const fresh = rows.slice(0, Math.max(0, SESSIONS_SHOWN - this.shown))
     if (fresh.length > 0) {
       this.closeStatus()
-      if (this.shown === 0) this.out.write(`      ${Object.keys(fresh[0]).join('  ')}\n`)
-      for (const row of fresh) this.out.write(`      ${Object.values(row).map(String).join('  ')}\n`)
+      if (this.shown === 0) {
+        const keys = Object.keys(fresh[0])
+        this.widths = keys.map((k) => Math.max(k.length, ...rows.slice(0, SESSIONS_SHOWN).map((r) => String(r[k] ?? '').length)) + 2)
+        this.out.write(`      ${BOLD(this.cells(keys), this.interactive)}\n`)
+      }
+      for (const row of fresh) this.out.write(`      ${this.cells(Object.values(row).map((v) => String(v ?? '')))}\n`)
       this.shown += fresh.length
     }
     if (!this.interactive) return
@@ -65,6 +70,10 @@ export class DemoPrinter {
     this.lastStatus = this.now()
     this.out.write(`\r\x1b[K      ${DIM(`… ${formatCount(count)} sessions so far`, true)}`)
     this.statusOpen = true
+  }
+
+  private cells(values: string[]): string {
+    return values.map((v, i) => v.padEnd(this.widths[i] ?? 0)).join('').trimEnd()
   }
 
   private closeStatus(): void {
