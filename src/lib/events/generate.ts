@@ -8,7 +8,7 @@ import type {TargetSpec} from '../targets/spec.js'
 import {compileKdgTemplate} from './kdg-template.js'
 import {Population} from './population.js'
 import {CATEGORIES, SEARCH_TERMS, makeProducts} from './pools.js'
-import {DEFAULT_ANOMALY_CTR, DEFAULT_CTR, DEFAULT_PROFILE, PROFILES, type Profile, type ProfileName, type RecordFormat} from './profiles.js'
+import {DEFAULT_ANOMALY_CTR, DEFAULT_CTR, DEFAULT_PROFILE, PROFILES, type CtrAnomaly, type Profile, type ProfileName, type RecordFormat} from './profiles.js'
 import {EventSchedule, type TrafficCurve} from './schedule.js'
 import {ClickSimulator, expectedSessionLength} from './simulator.js'
 
@@ -150,10 +150,11 @@ export async function generate(options: GenerateOptions, deps: GenerateDeps): Pr
   if (profile) {
     const ctr = options.ctr ?? DEFAULT_CTR
     if (!(ctr >= 0)) throw new UsageError('--ctr must be a number >= 0 (clicks per impression, e.g. 0.1).')
-    const anomaly = options.anomaly && {
-      from: 'time' in options.anomaly.at ? options.anomaly.at.time : plan.start + options.anomaly.at.offsetMs,
-      to: ('time' in options.anomaly.at ? options.anomaly.at.time : plan.start + options.anomaly.at.offsetMs) + options.anomaly.durationMs,
-      ctr: options.anomaly.ctr ?? DEFAULT_ANOMALY_CTR,
+    let anomaly: CtrAnomaly | undefined
+    if (options.anomaly) {
+      const {at, durationMs} = options.anomaly
+      const from = 'time' in at ? at.time : plan.start + at.offsetMs
+      anomaly = {from, to: from + durationMs, ctr: options.anomaly.ctr ?? DEFAULT_ANOMALY_CTR}
     }
     const world = random.fork('world')
     const products = makeProducts(world, PRODUCTS)
@@ -206,7 +207,9 @@ export async function generate(options: GenerateOptions, deps: GenerateDeps): Pr
           stoppedBy = 'count'
           break
         }
-        if (plan.stampWithNow ? now - startedAt >= (options.durationMs ?? Number.POSITIVE_INFINITY) : pending === undefined && schedule.nextSlotStart >= end) {
+        // --duration is event time; when records carry the real clock, that is the clock's time.
+        const over = plan.stampWithNow ? now - startedAt >= (options.durationMs ?? Number.POSITIVE_INFINITY) : pending === undefined && schedule.nextSlotStart >= end
+        if (over) {
           stoppedBy = 'duration'
           break
         }
