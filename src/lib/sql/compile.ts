@@ -13,7 +13,6 @@ import {
   parseWithPattern,
   timestampFormatter,
 } from './datetime.js'
-import {printExpr} from './printer.js'
 import {formatDate, formatSqlType, formatTimestamp, isIntegerType, isNumericType, isStringType, type Row, type SqlType, type SqlValue} from './types.js'
 
 /**
@@ -1119,8 +1118,4 @@ function compileSubstring(call: FunctionCall, args: Bound[], r: Resolver): Bound
     if (count <= 0) return ''
     return str.substr(from - 1, count === Infinity ? undefined : count)
   }, type, args)
-}
-
-export function describeExpr(e: Expr): string {
-  return printExpr(e)
 }

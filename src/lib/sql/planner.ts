@@ -19,7 +19,7 @@ import {
   StaggerOperator,
   TumblingItemsOperator,
 } from './operators.js'
-import {printExpr, printWindowSpec} from './printer.js'
+import {printExpr} from './printer.js'
 import {RandomCutForestOperator} from './rcf.js'
 import {formatSqlType, isIntegerType, isNumericType, type SqlType, type SqlValue} from './types.js'
 
@@ -912,8 +912,4 @@ function planAggregate(env: PlanEnv, s: Select, from: FromPlan, where: Bound | u
     }
   }
   return wrapDistinctAndSort(node, s, columns.length, sort)
-}
-
-export function describeWindow(spec: WindowSpec): string {
-  return printWindowSpec(spec)
 }
