@@ -65,7 +65,7 @@ export const ANALYTIC_ONLY = new Set(['LAG', 'NTH_VALUE', 'EXP_AVG', 'LEAD', 'RO
 /** KDA functions this runtime knows by name but does not implement: NotSupportedError, not "unknown". */
 const KNOWN_UNSUPPORTED = new Set([
   'REGEX_LOG_PARSE', 'FAST_REGEX_LOG_PARSER', 'FIXED_COLUMN_LOG_PARSE', 'SYS_LOG_PARSE', 'W3C_LOG_PARSE', 'VARIABLE_COLUMN_LOG_PARSE',
-  'GROUP_RANK', 'HOTSPOTS', 'CHAR_TO_DATE', 'CHAR_TO_TIME', 'DATE_TO_CHAR', 'TIME_TO_CHAR', 'LEAD', 'ROW_NUMBER', 'RANK',
+  'GROUP_RANK', 'HOTSPOTS', 'LEAD', 'ROW_NUMBER', 'RANK',
 ])
 
 const isTemporal = (t: SqlType) => t.name === 'TIMESTAMP' || t.name === 'DATE' || t.name === 'TIME'
@@ -971,6 +971,23 @@ function compileCall(call: FunctionCall, r: Resolver): Bound {
         return parseWithPattern(fmt as string, s as string) ?? null
       }, T.TIMESTAMP, args)
     }
+    case 'CHAR_TO_DATE':
+    case 'CHAR_TO_TIME': {
+      // Like CHAR_TO_TIMESTAMP, keeping the date part (midnight) or the time of day.
+      requireArgs(r, call, 2)
+      expectType(r, pos, args[0], isStringType, 'a format string first', name)
+      const toDate = name === 'CHAR_TO_DATE'
+      return derive((row, t) => {
+        const fmt = f0(row, t)
+        const s = f1(row, t)
+        if (fmt === null || s === null) return null
+        const ms = parseWithPattern(fmt as string, s as string)
+        if (ms === undefined) return null
+        return toDate ? Math.floor(ms / 86_400_000) * 86_400_000 : ((ms % 86_400_000) + 86_400_000) % 86_400_000
+      }, toDate ? T.DATE : T.TIME, args)
+    }
+    case 'DATE_TO_CHAR':
+    case 'TIME_TO_CHAR':
     case 'TIMESTAMP_TO_CHAR': {
       requireArgs(r, call, 2)
       expectType(r, pos, args[0], isStringType, 'a format string first', name)
