@@ -184,7 +184,8 @@ export class AnalyticSet implements Stateful {
       if (states === undefined) slots[slotIndex[0]] = steppers[0](p, r, t, rowIndex)
       else for (let c = 0; c < steppers.length; c++) slots[slotIndex[c]] = steppers[c](states[c], r, t, rowIndex)
     }
-    if (++this.sinceSweep >= 50_000) this.sweep(t)
+    // Sweep expired partitions now and then, never more often than there are partitions to look at.
+    if (++this.sinceSweep >= 50_000 && this.sinceSweep >= this.partitions) this.sweep(t)
   }
 
   time(t: number): void {
