@@ -92,6 +92,13 @@ export const compileApplication: CompileApplication = (sql: string, options: Com
       }
       case 'query': {
         const plan = planQuery(env, st.query)
+        const interval = plan.columns.find((c) => c.type.name.startsWith('INTERVAL'))
+        if (interval) {
+          throw new InputError(`column ${interval.name} is an INTERVAL, which a stream cannot hold`, {
+            location: locate(st.pos),
+            suggestions: ['EXTRACT a field from it, or add it to a TIMESTAMP'],
+          })
+        }
         const name = `QUERY_${String(++queryCount).padStart(3, '0')}`
         const columns = uniqueColumns(plan.columns)
         env.streams.set(name, {name, columns})
