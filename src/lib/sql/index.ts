@@ -211,7 +211,9 @@ function insertMapping(st: Extract<Statement, {type: 'createPump'}>, target: Str
     const from = columns[i].type
     const ff = family(from)
     const ft = family(to)
-    if (ff !== 'null' && ff !== ft && !(ff === 'number' && ft === 'datetime') && !(ff === 'datetime' && ft === 'number' && false)) {
+    // Epoch milliseconds may go into a TIMESTAMP column (they are the same value here); other
+    // families need a CAST, as in KDA.
+    if (ff !== 'null' && ff !== ft && !(ff === 'number' && ft === 'datetime')) {
       throw new InputError(`cannot insert ${formatSqlType(from)} (query column ${i + 1}, ${columns[i].name}) into ${target.name}.${target.columns[p].name} of type ${formatSqlType(to)}`, {
         location: {file, line: st.query.pos.line, column: st.query.pos.column},
         suggestions: ['CAST the value to the column type'],
