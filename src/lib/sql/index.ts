@@ -172,7 +172,10 @@ function family(t: SqlType): Family {
   return 'datetime'
 }
 
-function coercer(to: SqlType): ((v: SqlValue) => SqlValue) | undefined {
+function coercer(to: SqlType, from: SqlType): ((v: SqlValue) => SqlValue) | undefined {
+  // Nothing to do when the value's type already fits (the common case: no per-row work).
+  if (isIntegerType(to) && isIntegerType(from)) return undefined
+  if (to.name === 'VARCHAR' && isStringType(from) && from.length !== undefined && to.length !== undefined && from.length <= to.length) return undefined
   if (isIntegerType(to)) return (v) => (typeof v === 'number' && !Number.isInteger(v) ? (v < 0 ? -Math.round(-v) : Math.round(v)) : v)
   if (to.name === 'VARCHAR' && to.length !== undefined) {
     const n = to.length
@@ -219,7 +222,7 @@ function insertMapping(st: Extract<Statement, {type: 'createPump'}>, target: Str
         suggestions: ['CAST the value to the column type'],
       })
     }
-    return coercer(to)
+    return coercer(to, from)
   })
   const width = target.columns.length
   const inPlace = !st.columns && width === columns.length
