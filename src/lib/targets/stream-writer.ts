@@ -5,7 +5,8 @@ import type {DeliveryReport, OutRecord, Sink} from './types.js'
 
 /**
  * A sink that writes one record per line to a Node writable stream (stdout, a file, a gzip
- * stream). Lines are joined per batch and written with one call, honouring backpressure.
+ * stream). Lines are encoded per batch into one buffer and written with one call, honouring
+ * backpressure.
  * A closed pipe (`clickstream generate | head`) ends the run quietly: EPIPE is not an error
  * the user made.
  */
@@ -34,11 +35,10 @@ export class LineStreamSink implements Sink {
   async write(batch: readonly OutRecord[]): Promise<void> {
     this.check()
     if (this.broken || batch.length === 0) return
-    let text = ''
-    for (const r of batch) text += r.data + '\n'
-    this.bytes += Buffer.byteLength(text)
+    const lines = encodeLines(batch)
+    this.bytes += lines.length
     this.delivered += batch.length
-    if (!this.stream.write(text)) {
+    if (!this.stream.write(lines)) {
       // Both waits are cancelled once one fires, or their listeners pile up batch after batch.
       const done = new AbortController()
       const wait = (event: string) => once(this.stream, event, {signal: done.signal}).catch(() => undefined)
@@ -71,4 +71,23 @@ export class LineStreamSink implements Sink {
       throw new ExternalServiceError('file system', `writing to ${this.target} failed: ${this.failure.message}`, {cause: this.failure})
     }
   }
+}
+
+const NEWLINE = 0x0a
+
+/**
+ * A batch as UTF-8 lines in one buffer. Encoding each record straight into a buffer sized for the
+ * worst case is about twice as fast as joining the strings first (a joined string is flattened,
+ * measured, then encoded again): it is the hot path of generate and replay.
+ */
+export function encodeLines(batch: readonly OutRecord[]): Buffer {
+  let worst = 0
+  for (const r of batch) worst += r.data.length * 3 + 1
+  const buffer = Buffer.allocUnsafe(worst)
+  let offset = 0
+  for (const r of batch) {
+    offset += buffer.write(r.data, offset)
+    buffer[offset++] = NEWLINE
+  }
+  return buffer.subarray(0, offset)
 }
