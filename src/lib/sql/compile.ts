@@ -181,7 +181,14 @@ export function compileExpr(e: Expr, r: Resolver): Bound {
         case 'interval': {
           const iv = intervalValue(e.text, e.negative, e.qualifier)
           if (!iv) throw exprError(r, e.pos, `invalid INTERVAL literal '${e.text}'`)
-          return konst(iv.value, iv.yearMonth ? T.INTERVAL_YEAR_MONTH : T.INTERVAL_DAY_TIME)
+          // The leading field has 2 digits unless the qualifier says otherwise (MINUTE(3)).
+          const leading = /^[+-]?(\d+)/.exec(e.text.trim())?.[1] ?? ''
+          const precision = e.qualifier.precision ?? 2
+          if (leading.length > precision) {
+            throw exprError(r, e.pos, `Interval field value ${Number(leading)} exceeds precision of ${e.qualifier.start}(${precision}) field`, [`write INTERVAL '${e.text}' ${e.qualifier.start}(${leading.length})`])
+          }
+          const fields = {start: e.qualifier.start, end: e.qualifier.end}
+          return konst(iv.value, {...(iv.yearMonth ? T.INTERVAL_YEAR_MONTH : T.INTERVAL_DAY_TIME), fields})
         }
       }
       break
@@ -284,7 +291,13 @@ export function compileExpr(e: Expr, r: Resolver): Bound {
       return derive(castFunction(a.type, e.target, r, e.pos, a.ev), e.target, [a], a.monotonic)
     }
     case 'intervalQualified': {
-      const a = compileExpr(e.operand, r)
+      qualifiedDifferences++
+      let a: Bound
+      try {
+        a = compileExpr(e.operand, r)
+      } finally {
+        qualifiedDifferences--
+      }
       const f = a.ev
       const unit = e.qualifier.end ?? e.qualifier.start
       const yearMonth = unit === 'YEAR' || unit === 'MONTH'
@@ -293,7 +306,7 @@ export function compileExpr(e: Expr, r: Resolver): Bound {
       return derive((row, t) => {
         const v = f(row, t)
         return v === null ? null : Math.trunc((v as number) / size) * size
-      }, T.INTERVAL_DAY_TIME, [a], a.monotonic || a.rowtimeOnly)
+      }, {...T.INTERVAL_DAY_TIME, fields: {start: e.qualifier.start, end: e.qualifier.end}}, [a], a.monotonic || a.rowtimeOnly)
     }
     case 'call':
       return compileCall(e, r)
@@ -391,6 +404,11 @@ function compileArithmetic(e: Extract<Expr, {type: 'binary'}>, a: Bound, b: Boun
   if (isTemporal(ta) || isTemporal(tb) || isInterval(ta) || isInterval(tb)) {
     if (e.op === '-' && isTemporal(ta) && isTemporal(tb)) {
       if (ta.name !== tb.name) throw exprError(r, e.pos, 'Parameters must be of the same type')
+      if (qualifiedDifferences === 0) {
+        throw exprError(r, e.pos, `Cannot apply '-' to arguments of type '<${ta.name}> - <${tb.name}>': a datetime difference needs an interval qualifier`, [
+          `write (a - b) SECOND, (a - b) DAY TO SECOND, ...`,
+        ])
+      }
       // A bare difference; `(a - b) SECOND` gives it its interval qualifier.
       return derive((row, t) => {
         const x = fa(row, t)
@@ -423,7 +441,7 @@ function compileArithmetic(e: Extract<Expr, {type: 'binary'}>, a: Bound, b: Boun
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : (x as number) + sign * (y as number)
-      }, ta, parts)
+      }, {...ta, fields: widerFields(ta.fields, tb.fields)}, parts)
     }
     if ((e.op === '*' || e.op === '/') && isInterval(ta) && isNumericType(tb)) {
       const div = e.op === '/'
@@ -493,6 +511,42 @@ function compileArithmetic(e: Extract<Expr, {type: 'binary'}>, a: Bound, b: Boun
       }, type, parts)
   }
   throw bad()
+}
+
+let qualifiedDifferences = 0
+
+const DAY_TIME_FIELDS = ['DAY', 'HOUR', 'MINUTE', 'SECOND']
+
+function widerFields(a: SqlType['fields'], b: SqlType['fields']): SqlType['fields'] {
+  if (!a || !b) return a ?? b
+  const idx = (u: string | undefined) => DAY_TIME_FIELDS.indexOf(u ?? '')
+  const start = idx(a.start) <= idx(b.start) ? a.start : b.start
+  const end = Math.max(idx(a.end ?? a.start), idx(b.end ?? b.start))
+  return end > DAY_TIME_FIELDS.indexOf(start) ? {start, end: DAY_TIME_FIELDS[end]} : {start}
+}
+
+/** How KDA prints a day-time interval: a sign, the leading field unpadded, then `HH`, `:MM`, `:SS`. */
+function dayTimeText(fields: SqlType['fields']): (ms: number) => string {
+  const from = Math.max(0, DAY_TIME_FIELDS.indexOf(fields?.start ?? 'DAY'))
+  const to = Math.max(from, DAY_TIME_FIELDS.indexOf(fields?.end ?? fields?.start ?? 'SECOND'))
+  const sizes = [86_400_000, 3_600_000, 60_000, 1000]
+  return (ms) => {
+    let rest = Math.abs(ms)
+    let out = ms < 0 ? '-' : '+'
+    for (let k = from; k <= to; k++) {
+      const value = Math.floor(rest / sizes[k])
+      rest -= value * sizes[k]
+      if (k > from) out += k === 1 ? ' ' : ':'
+      out += k === from ? String(value) : String(value).padStart(2, '0')
+    }
+    if (to === 3 && rest !== 0) out += '.' + String(rest).padStart(3, '0')
+    return out
+  }
+}
+
+function yearMonthText(months: number): string {
+  const m = Math.abs(months)
+  return `${months < 0 ? '-' : '+'}${Math.floor(m / 12)}-${String(m % 12).padStart(2, '0')}`
 }
 
 /** A per-row evaluation error (division by zero...): the row goes to the error stream, the run goes on. */
@@ -673,8 +727,16 @@ export function castFunction(from: SqlType, to: SqlType, r: Resolver, pos: Pos, 
     throw fail()
   }
   if (isStringType(to)) {
-    if (isInterval(from)) throw notSupported(r, pos, `CAST of an INTERVAL to ${formatSqlType(to)}`)
     const length = to.length
+    if (isInterval(from)) {
+      const text = from.name === 'INTERVAL_YEAR_MONTH' ? yearMonthText : dayTimeText(from.fields)
+      return (row, t) => {
+        const v = f(row, t)
+        if (v === null) return null
+        const s = text(v as number)
+        return length !== undefined && s.length > length ? s.slice(0, length) : s
+      }
+    }
     const pad = target === 'CHAR'
     return (row, t) => {
       const v = f(row, t)

@@ -37,6 +37,8 @@ export interface SqlType {
   /** DECIMAL(p, s) */
   precision?: number
   scale?: number
+  /** INTERVAL expressions: the qualifier's fields (`DAY TO SECOND`), which decide how it prints. */
+  fields?: {start: string; end?: string}
 }
 
 export type SqlValue = null | boolean | number | string | Uint8Array
