@@ -34,7 +34,7 @@ With --runtime kda the application is created (or updated) in Kinesis Data Analy
     'output-format': Flags.string({description: 'Row format of the outputs, as KDA destinations offer.', options: ['json', 'csv'], default: 'json'}),
     'role-arn': Flags.string({description: 'IAM role KDA assumes to read the input and write the outputs (--runtime kda).'}),
     runtime: Flags.string({description: 'Where the application runs: the local worker, or AWS Kinesis Data Analytics.', options: ['local', 'kda'], default: 'local'}),
-    schema: Flags.string({description: 'KDA InputSchema JSON file; discovered by sampling the input when omitted.'}),
+    schema: Flags.string({description: 'KDA InputSchema JSON file (default: APP.schema.json beside the SQL, else discovered by sampling the input).'}),
     ...workspaceFlag,
     ...awsFlags,
   }

@@ -4,6 +4,7 @@ import {readFile} from 'node:fs/promises'
 import {resolve} from 'node:path'
 import type {Clock} from '../core/clock.js'
 import {ConflictError, ExternalServiceError, UsageError} from '../core/errors.js'
+import {notFound, streamExists} from '../local/streams/index.js'
 import type {Workspace} from '../local/workspace.js'
 import {formatSqlType} from '../sql/types.js'
 import {sourceStreamOf, toInputSchemaJson} from '../sql/input/schema.js'
@@ -12,7 +13,7 @@ import type {TargetSpec} from '../targets/spec.js'
 import type {TargetContext} from '../targets/types.js'
 import {readCheckpoint} from './checkpoint.js'
 import {compileSql} from './compile.js'
-import {discoverSchema, loadSchemaFile, peekRecords, readTextFile, type ResolvedSchema} from './input.js'
+import {adjacentSchemaFile, discoverSchema, loadSchemaFile, peekRecords, readTextFile, type ResolvedSchema} from './input.js'
 import {resolveOutputStream, routableStreams, terminalStreams, type OutputSpec} from './output.js'
 import {appExists, appPaths, defaultOutputTarget, listApps, loadApp, removeApp, storeApp, validateAppName} from './registry.js'
 import type {RunCounters} from './runner.js'
@@ -57,10 +58,14 @@ export async function deployApplication(options: DeployOptions): Promise<DeployR
       suggestions: [`Delete it first with 'clickstream app delete ${name}', or deploy under another --name.`],
     })
   }
+  // As KDA does, the input stream must exist when the application is deployed.
+  if (options.input.kind === 'local' && !streamExists(ctx.workspace, options.input.name)) throw notFound(ctx.workspace, options.input.name)
   const sql = await readTextFile(options.sqlFile, 'application SQL')
   let schema: ResolvedSchema
-  if (options.schemaFile !== undefined) {
-    schema = await loadSchemaFile(options.schemaFile)
+  // As `app run` does: --schema, else the APP.schema.json the templates ship beside their SQL.
+  const schemaFile = options.schemaFile ?? adjacentSchemaFile(options.sqlFile)
+  if (schemaFile !== undefined) {
+    schema = await loadSchemaFile(schemaFile)
   } else {
     const source = await openSource(options.input, ctx, {from: 'trim-horizon', follow: false})
     try {
@@ -292,7 +297,6 @@ export interface ExplainResult {
 /** `app explain`: the compiled plan, against the given schema or a placeholder source. */
 export async function explainApplication(options: {sqlFile: string; schemaFile?: string}): Promise<ExplainResult> {
   const sql = await readTextFile(options.sqlFile, 'application SQL')
-  const {adjacentSchemaFile} = await import('./input.js')
   const schemaFile = options.schemaFile ?? adjacentSchemaFile(options.sqlFile)
   if (schemaFile === undefined) {
     throw new UsageError(`explain needs the input schema of ${options.sqlFile}: give it with --schema FILE (KDA InputSchema JSON).`, {
