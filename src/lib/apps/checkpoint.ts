@@ -1,5 +1,5 @@
 import type {Workspace} from '../local/workspace.js'
-import {readJsonFile, writeFileAtomic} from './files.js'
+import {readJsonFile, writeFileAtomic} from '../core/files.js'
 import {appPaths} from './registry.js'
 import type {CheckpointData} from './runner.js'
 

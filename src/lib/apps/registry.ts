@@ -6,7 +6,7 @@ import {ConflictError, NotFoundError, UsageError} from '../core/errors.js'
 import type {Workspace} from '../local/workspace.js'
 import type {InputSchemaJson} from '../sql/input/schema.js'
 import {parseTarget, formatTarget, type TargetSpec} from '../targets/spec.js'
-import {readJsonFile, writeFileAtomic} from './files.js'
+import {readJsonFile, writeFileAtomic} from '../core/files.js'
 
 /** What `app deploy` stores in `apps/<name>/app.json`. */
 export interface AppDefinition {

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import type {Workspace} from '../local/workspace.js'
-import {readJsonFile, writeFileAtomic} from './files.js'
+import {readJsonFile, writeFileAtomic} from '../core/files.js'
 import {appPaths} from './registry.js'
 import type {RunCounters} from './runner.js'
 

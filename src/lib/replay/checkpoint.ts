@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto'
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {readFile} from 'node:fs/promises'
 import {ExternalServiceError, InputError} from '../core/errors.js'
+import {writeFileAtomic} from '../core/files.js'
 import type {FileIdentity} from './reader.js'
 
 /** How far replay got in one input file. */
@@ -61,12 +61,5 @@ export function parseCheckpoint(text: string): ReplayCheckpoint | undefined {
 
 /** Writes the checkpoint atomically: a crash leaves the old file or the new one, never half of one. */
 export async function saveCheckpoint(path: string, checkpoint: ReplayCheckpoint): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`
-  try {
-    await mkdir(dirname(path), {recursive: true})
-    await writeFile(temp, `${JSON.stringify(checkpoint)}\n`)
-    await rename(temp, path)
-  } catch (error) {
-    throw new ExternalServiceError('file system', `cannot write the checkpoint ${path}: ${(error as Error).message}`, {cause: error})
-  }
+  await writeFileAtomic(path, `${JSON.stringify(checkpoint)}\n`)
 }

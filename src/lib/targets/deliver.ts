@@ -1,5 +1,5 @@
 import {InputError} from '../core/errors.js'
-import {readJsonFile, writeFileAtomic} from '../apps/files.js'
+import {readJsonFile, writeFileAtomic} from '../core/files.js'
 import {openSink, openSource} from './index.js'
 import {formatTarget, type TargetSpec} from './spec.js'
 import type {OutRecord, StartPosition, TargetContext} from './types.js'

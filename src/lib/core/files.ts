@@ -1,11 +1,16 @@
 import {randomBytes} from 'node:crypto'
-import {readFile, rename, writeFile} from 'node:fs/promises'
-import {ExternalServiceError, InputError} from '../core/errors.js'
+import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
+import {dirname} from 'node:path'
+import {ExternalServiceError, InputError} from './errors.js'
 
-/** Writes a file so readers see the old or the new content, never half of it. */
+/**
+ * Writes a file so readers (and a process restarted after a crash) see the old or the new
+ * content, never half of it: a temporary file in the same folder, then a rename.
+ */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
+    await mkdir(dirname(path), {recursive: true})
     await writeFile(tmp, text)
     await rename(tmp, path)
   } catch (error) {
