@@ -1,4 +1,4 @@
-import {NotSupportedError} from '../core/errors.js'
+import {UsageError} from '../core/errors.js'
 import {formatTarget, type TargetSpec} from './spec.js'
 import type {Sink, SinkOptions, Source, SourceOptions, TargetContext} from './types.js'
 
@@ -20,8 +20,6 @@ export async function openSink(spec: TargetSpec, ctx: TargetContext, options: Si
       return (await import('./firehose.js')).openFirehoseSink(spec.name, ctx, options)
     case 'lake':
       return (await import('./lake.js')).openLakeSink(spec.table, ctx, options)
-    default:
-      throw new NotSupportedError(`writing to ${formatTarget(spec)} is not available yet.`)
   }
 }
 
@@ -38,8 +36,10 @@ export async function openSource(spec: TargetSpec, ctx: TargetContext, options: 
       return (await import('./kinesis.js')).openKinesisSource(spec, ctx, options)
     case 'lake':
       return (await import('./lake.js')).openLakeSource(spec.table, ctx, options)
-    default:
-      throw new NotSupportedError(`reading from ${formatTarget(spec)} is not available yet.`)
+    case 'firehose':
+      throw new UsageError(`${formatTarget(spec)} cannot be read: a Firehose delivery stream only takes records in.`, {
+        suggestions: ['Read the stream that feeds it (kinesis:NAME), or what it delivered (in the lake: lake:TABLE, or with Athena).'],
+      })
   }
 }
 
