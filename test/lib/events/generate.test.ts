@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {ManualClock, type Clock} from '../../../src/lib/core/clock.js'
 import {InputError, UsageError} from '../../../src/lib/core/errors.js'
+import {parseAccessLine} from '../../../src/lib/access-log/index.js'
 import {SEEDED_START, generate, renderGenerateSummary, type GenerateOptions} from '../../../src/lib/events/generate.js'
 import type {OutRecord, Sink, TargetContext} from '../../../src/lib/targets/types.js'
 import {useTempDir} from '../../helpers/temp-dir.js'
@@ -80,6 +81,20 @@ describe('generate: formats', () => {
     expect(lines.some((l) => l.includes('"POST /cart/'))).toBe(true)
     expect(lines.some((l) => l.includes('"GET /checkout/'))).toBe(true)
     expect(records.every((r) => typeof r.partitionKey === 'string' && r.partitionKey.length > 0)).toBe(true)
+  })
+
+  it('writes Apache lines that the project\'s own access-log parser reads back: time, status, cookie user', async () => {
+    const {lines, records} = await run({count: 5_000, seed: 9, start: NOW, rate: 4})
+    for (let i = 0; i < lines.length; i++) {
+      const parsed = parseAccessLine(lines[i])
+      expect(parsed.ok, lines[i]).toBe(true)
+      if (!parsed.ok) continue
+      expect(parsed.entry.time).toBe(Math.floor(records[i].time / 1000) * 1000)
+      expect(parsed.entry.truncated).toBeFalsy()
+      expect(String(parsed.entry.status)).toBe(/HTTP\/1\.[01]" (\d{3}) /.exec(lines[i])![1])
+      const cookieUser = /"user = ([^;"]+);/.exec(lines[i])?.[1]
+      expect(parsed.entry.username).toBe(cookieUser)
+    }
   })
 
   it('writes lab events that seed 004\'s sessionization SQL reads (user_id, epoch-ms event_timestamp, …)', async () => {
