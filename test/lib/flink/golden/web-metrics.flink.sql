@@ -1,4 +1,4 @@
--- Flink SQL translated by `clickstream app translate` from test/lib/flink/fixtures/web-metrics.sql (Kinesis Data Analytics for SQL).
+-- Flink SQL translated by `clickstream app translate` from test/sql/workshops/web-metrics.sql (Kinesis Data Analytics for SQL).
 -- Runs in a Managed Service for Apache Flink Studio notebook (%flink.ssql) or a Flink SQL client or gateway, Flink
 -- 1.15+ (older SQL clients spell the statement set BEGIN STATEMENT SET, ... END).
 -- Kinesis tables use the options of flink-sql-connector-kinesis ('stream', 'scan.stream.initpos'). With
