@@ -25,6 +25,8 @@ export interface ReportDefinition {
 }
 
 const REPORT_NAME = /^[a-z0-9][a-z0-9-]*$/
+/** SQL that several reports include; not a report itself. */
+const SHARED_DIR = '_shared'
 
 export async function listReports(dir: string = REPORTS_DIR): Promise<ReportDefinition[]> {
   const entries = await readdir(dir, {withFileTypes: true})
@@ -39,7 +41,7 @@ export async function loadReport(name: string, dir: string = REPORTS_DIR): Promi
     if (!REPORT_NAME.test(name)) throw new Error('not a report name')
     text = await readFile(file, 'utf8')
   } catch {
-    const known = (await readdir(dir, {withFileTypes: true})).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+    const known = (await readdir(dir, {withFileTypes: true})).filter((e) => e.isDirectory() && REPORT_NAME.test(e.name)).map((e) => e.name).sort()
     throw new NotFoundError(`there is no report '${name}'. Reports: ${known.join(', ')}.`, {suggestions: ['clickstream report list']})
   }
   let raw: unknown
@@ -63,9 +65,30 @@ export async function loadReport(name: string, dir: string = REPORTS_DIR): Promi
     } catch {
       throw bad(`variant ${v.name}: cannot read ${sqlFile}.`)
     }
+    sql = await expandIncludes(sql, dir, sqlFile)
     variants.push({name: v.name, requires: v.requires as string[], sql, chart: typeof v.chart === 'string' ? v.chart : undefined})
   }
   return {name, description: def.description, variants}
+}
+
+const INCLUDE = /\{\{include ([a-z0-9-]+)\}\}/g
+
+/**
+ * Reports that derive the same thing (seed 004's sessions from lab events, say) share its SQL:
+ * `{{include NAME}}` stands for `_shared/NAME.sql`, so a rule is written once.
+ */
+async function expandIncludes(sql: string, dir: string, file: string): Promise<string> {
+  const names = [...new Set([...sql.matchAll(INCLUDE)].map((m) => m[1]))]
+  const parts = new Map<string, string>()
+  for (const name of names) {
+    const shared = join(dir, SHARED_DIR, `${name}.sql`)
+    try {
+      parts.set(name, (await readFile(shared, 'utf8')).trimEnd())
+    } catch {
+      throw new InputError(`report SQL includes '${name}', but there is no ${shared}.`, {location: {file}})
+    }
+  }
+  return sql.replace(INCLUDE, (_, name: string) => parts.get(name)!)
 }
 
 /** The first variant whose required columns the table has. */

@@ -17,6 +17,23 @@ describe('report SQL templates', () => {
     expect(compiled).toEqual({sql: `SELECT '12:30', "a:b", x::int \nFROM "we""b"  WHERE y = ?`, params: ['b']})
   })
 
+  it('expands {{include NAME}} from _shared/NAME.sql, and names the file when the shared SQL is missing', async () => {
+    const dir = await tempDir()
+    await mkdir(join(dir, '_shared'))
+    await mkdir(join(dir, 'one'))
+    await mkdir(join(dir, 'two'))
+    await writeFile(join(dir, '_shared', 'recent.sql'), 'WITH r AS (SELECT * FROM {{table}} WHERE d >= :from)\n')
+    for (const name of ['one', 'two']) await writeFile(join(dir, name, 'report.json'), JSON.stringify({description: name, variants: [{name: 'v', requires: [], sql: 'q.sql'}]}))
+    await writeFile(join(dir, 'one', 'q.sql'), '{{include recent}}\nSELECT count(*) FROM r')
+    await writeFile(join(dir, 'two', 'q.sql'), '{{include nowhere}}\nSELECT 1')
+
+    const one = await loadReport('one', dir)
+
+    expect(compileReportSql(one.variants[0].sql, 'web', {from: '2015-05-17'})).toEqual({sql: 'WITH r AS (SELECT * FROM "web" WHERE d >= ?)\nSELECT count(*) FROM r', params: ['2015-05-17']})
+    await expect(loadReport('two', dir)).rejects.toThrow(/includes 'nowhere', but there is no .*_shared\/nowhere\.sql/)
+    await expect(loadReport('_shared', dir)).rejects.toThrow(/there is no report '_shared'. Reports: one, two\./)
+  })
+
   it('picks the first variant whose columns the table has, regardless of case', async () => {
     const def = await loadReport('daily')
     expect(pickVariant(def, ['SESSION_ID', 'USER_ID', 'TIMEAGG', 'EVENTS', 'DURATION_SEC'])?.name).toBe('sessions')
