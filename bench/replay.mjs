@@ -2,8 +2,10 @@
 // 10,000-line sample repeated), in the same run, on the same machine. Bar: replay >= 5x faster.
 //   npm run build && node bench/replay.mjs            (LINES=…, RUNS=… to change the defaults)
 // Both are timed wall-clock from process start to exit, best of RUNS. GoAccess runs with its
-// defaults (one parsing thread) and writes its JSON report; replay writes one JSON document per
-// line to a file. CPU time (user + sys) is printed too: on a shared machine it is the steadier figure.
+// defaults and writes its JSON report (Debian's GoAccess 1.7 parses on one thread; it has no
+// option for more). replay writes one JSON document per line to a file, parsing on one thread per
+// core (at most 4) as it does for any file or stdout target at full speed. CPU time (user + sys)
+// is printed too: it shows the work each does, where wall time shows what a user waits.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'

@@ -1,3 +1,4 @@
+import {availableParallelism} from 'node:os'
 import {Args, Flags} from '@oclif/core'
 import {awsFlags, BaseCommand, workspaceFlag} from '../lib/cli/base-command.js'
 import {isInteractive} from '../lib/cli/render.js'
@@ -81,6 +82,8 @@ When records go to standard output, the summary goes to standard error.`
           errors: flags.errors,
           partitionKey: flags['partition-key'],
           deadLetter: flags['dead-letter'],
+          // One parsing thread per core: the main thread then only reads and writes bytes.
+          workers: Math.min(4, availableParallelism()),
           signal: controller.signal,
           onProgress: bar ? (p) => bar.update(p) : undefined,
         },

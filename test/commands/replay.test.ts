@@ -6,7 +6,8 @@ import {formatAccessLine} from '../../src/lib/access-log/index.js'
 import {ManualClock} from '../../src/lib/core/clock.js'
 import {resolveWorkspace} from '../../src/lib/local/workspace.js'
 import {openSource} from '../../src/lib/targets/index.js'
-import {BIN, runCli} from '../helpers/run-cli.js'
+import {replay} from '../../src/lib/replay/replay.js'
+import {APACHE_LOGS, BIN, runCli} from '../helpers/run-cli.js'
 import {useTempDir} from '../helpers/temp-dir.js'
 
 const tempDir = useTempDir('clickstream-replay-cli-')
@@ -64,6 +65,28 @@ describe('clickstream replay', () => {
     expect(code).toBe(0)
     expect(JSON.parse(stdout)).toMatchObject({delivered: 7, rejected: 5, errorsFile: 'bad.ndjson'})
     expect((await readFile(join(dir, 'bad.ndjson'), 'utf8')).trim().split('\n')).toHaveLength(5)
+  })
+
+  it('parses on several threads into a file exactly as on one: the same records in order, the same rejects at the same lines', async () => {
+    const dir = await tempDir()
+    const real = (await readFile(APACHE_LOGS, 'utf8')).split('\n').filter((l) => l !== '')
+    // Garbage between good lines, spread over many read chunks, plus a non-ASCII user agent.
+    const lines = real.flatMap((line, i) => (i % 997 === 0 ? [line, `garbage line ${i}`] : i === 5000 ? [line.replace(/"[^"]*"$/, '"Mözilla/5.0 (Überphone)"')] : [line]))
+    const input = join(dir, 'access_log')
+    await writeFile(input, Array.from({length: 6}, () => lines.join('\n')).join('\n') + '\n')
+
+    const threaded = await runCli(['replay', input, '--transform', 'json', '--to', `file:${join(dir, 'threads.ndjson')}`, '--errors', join(dir, 'threads-errors.ndjson'), '--json'], {cwd: dir})
+    const single = await replay(
+      {files: [input], cwd: dir, to: {kind: 'file', path: join(dir, 'one.ndjson'), gzip: false}, transform: 'json', speed: 'max', follow: false, from: 'start', partitionKey: 'host', errors: join(dir, 'one-errors.ndjson')},
+      {workspace: resolveWorkspace({workspace: join(dir, '.clickstream')}), aws: {}, clock: new ManualClock(0)},
+    )
+
+    expect(threaded.code, threaded.stderr).toBe(0)
+    const summary = JSON.parse(threaded.stdout)
+    expect(summary).toMatchObject({read: single.read, delivered: single.delivered, rejected: single.rejected, firstRecordTime: single.firstRecordTime, lastRecordTime: single.lastRecordTime})
+    expect(single.rejected).toBe(6 * 11)
+    expect(await readFile(join(dir, 'threads.ndjson'), 'utf8')).toBe(await readFile(join(dir, 'one.ndjson'), 'utf8'))
+    expect(await readFile(join(dir, 'threads-errors.ndjson'), 'utf8')).toBe(await readFile(join(dir, 'one-errors.ndjson'), 'utf8'))
   })
 
   it('names the flag in usage errors and exits 2', async () => {

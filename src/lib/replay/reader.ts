@@ -1,3 +1,4 @@
+import {isAscii} from 'node:buffer'
 import {createHash} from 'node:crypto'
 import {open, stat, type FileHandle} from 'node:fs/promises'
 import {createGunzip} from 'node:zlib'
@@ -36,7 +37,7 @@ export class LineChunk {
 
   /** The lines as text, decoded once, when first asked for (parsing threads never need it here). */
   get text(): string {
-    this.decoded ??= this.bytes.toString('utf8')
+    this.decoded ??= decodeLines(this.bytes)
     return this.decoded
   }
 
@@ -46,6 +47,14 @@ export class LineChunk {
     if (index >= text.length) return this.endOffset
     return this.startOffset + (text.length === this.bytes.length ? index : Buffer.byteLength(text.slice(0, index)))
   }
+}
+
+/**
+ * Decodes lines read from a log. Logs are nearly always ASCII, and ASCII read as Latin-1 is the
+ * same text, decoded without UTF-8's validation pass.
+ */
+export function decodeLines(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
 }
 
 export interface ReadPosition {

@@ -4,6 +4,8 @@ import {UsageError} from '../core/errors.js'
 import type {Speed} from '../core/units.js'
 import {formatTarget, openSink, type OutRecord, type Sink, type TargetContext, type TargetSpec} from '../targets/index.js'
 import {loadCheckpoint, newCheckpoint, parseCheckpoint, saveCheckpoint, type FileProgress, type ReplayCheckpoint} from './checkpoint.js'
+import type {ChunkWork} from './chunk-work.js'
+import type {ParsePool} from './parse-pool.js'
 import {keyReader} from './partition-key.js'
 import {expandInputs, type ReplayInput} from './inputs.js'
 import {makePacer, type Pacer} from './pacer.js'
@@ -38,6 +40,11 @@ export interface ReplayOptions {
   batchLines?: number
   /** How often `--follow` looks for new lines. */
   pollMs?: number
+  /**
+   * Parsing threads for a full-speed replay into a file or stdout (0, the default: parse on the
+   * main thread). Each thread takes whole read chunks (256 KiB); `batchLines` does not apply.
+   */
+  workers?: number
   signal?: AbortSignal
   onProgress?: (progress: ReplayProgress) => void
 }
@@ -138,7 +145,10 @@ export async function replay(given: ReplayOptions, ctx: TargetContext): Promise<
   const clock = ctx.clock
   const started = clock.now()
   const rejectsFile = options.errors ? await RejectsFile.open(options.errors, resuming) : undefined
-  const run = new ReplayRun(options, ctx, sink, state, rejectsFile, inputs)
+  // Threads pay off where the main thread only has to move bytes: a file or stdout, at full speed.
+  const threads = (options.workers ?? 0) > 0 && options.speed === 'max' && !options.follow && sink.writeLines !== undefined
+  const pool = threads ? new (await import('./parse-pool.js')).ParsePool(options.workers ?? 0) : undefined
+  const run = new ReplayRun(options, ctx, sink, state, rejectsFile, inputs, pool)
   try {
     if (state && sink.lastMark) {
       // The target's own mark is the truth: it was stored atomically with the records.
@@ -148,11 +158,13 @@ export async function replay(given: ReplayOptions, ctx: TargetContext): Promise<
     }
     await run.all()
   } catch (error) {
+    await pool?.close()
     // The first failure is the one to report; closing may fail the same way.
     await sink.close().catch(() => undefined)
     await rejectsFile?.close().catch(() => undefined)
     throw error
   }
+  await pool?.close()
   const report = await sink.close()
   await rejectsFile?.close()
   if (options.checkpoint && state) await saveCheckpoint(options.checkpoint, state)
@@ -217,6 +229,7 @@ class ReplayRun {
     private readonly state: ReplayCheckpoint | undefined,
     private readonly rejects: RejectsFile | undefined,
     private readonly inputs: ReplayInput[],
+    private readonly pool?: ParsePool,
   ) {
     this.pacer = makePacer(options.speed, ctx.clock)
     // Files, stdout and the lake have no shards: no key to compute.
@@ -280,6 +293,7 @@ class ReplayRun {
   }
 
   private async consume(chunks: AsyncGenerator<LineChunk>, summary: ReplayFileSummary, progress: FileProgress | undefined): Promise<void> {
+    if (this.pool) return this.consumeInThreads(this.pool, chunks, summary, progress)
     const signal = this.options.signal
     for await (const chunk of chunks) {
       const text = chunk.text
@@ -336,14 +350,47 @@ class ReplayRun {
     }
   }
 
+  /**
+   * Full speed with parsing threads: chunks are parsed ahead while earlier ones are written, in
+   * file order, each as one batch (and one checkpoint).
+   */
+  private async consumeInThreads(pool: ParsePool, chunks: AsyncGenerator<LineChunk>, summary: ReplayFileSummary, progress: FileProgress | undefined): Promise<void> {
+    const inFlight: Array<{chunk: LineChunk; work: Promise<ChunkWork>}> = []
+    const deliver = async ({chunk, work: pending}: {chunk: LineChunk; work: Promise<ChunkWork>}) => {
+      const work = await pending
+      if (work.firstTime < this.firstTime) this.firstTime = work.firstTime
+      if (work.lastTime > this.lastTime) this.lastTime = work.lastTime
+      for (const r of work.rejects) this.reject({file: summary.file, line: chunk.firstLine + r.index, column: r.column, reason: r.reason, text: r.text})
+      summary.rejected += work.rejects.length
+      this.read += work.lines
+      summary.read += work.lines
+      await this.send(chunk, 'all', chunk.firstLine + work.lines - 1, progress, work)
+    }
+    for await (const chunk of chunks) {
+      inFlight.push({chunk, work: pool.run(chunk.bytes, this.json)})
+      if (inFlight.length >= pool.size * 4) await deliver(inFlight.shift()!)
+      if (this.shouldStop()) break
+    }
+    while (inFlight.length > 0 && !this.shouldStop()) await deliver(inFlight.shift()!)
+    // Parsed but not written (stopped early): settled, so no thread's answer is left dangling.
+    await Promise.allSettled(inFlight.map((i) => i.work))
+    if (this.shouldStop()) {
+      this.stopped = true
+      await chunks.return(undefined)
+    }
+  }
+
   private reject(line: RejectedLine): void {
     this.rejected++
     if (this.examples.length < MAX_EXAMPLES) this.examples.push(line)
     this.rejects?.add(line)
   }
 
-  /** Sends the batch, covering the chunk up to character `upTo` (line `lastLine`), and records the position. */
-  private async send(chunk: LineChunk, upTo: number | 'all', lastLine: number, progress: FileProgress | undefined): Promise<void> {
+  /**
+   * Sends the batch (or the records a parsing thread encoded), covering the chunk up to character
+   * `upTo` (line `lastLine`), and records the position.
+   */
+  private async send(chunk: LineChunk, upTo: number | 'all', lastLine: number, progress: FileProgress | undefined, encoded?: ChunkWork): Promise<void> {
     const offset = upTo === 'all' ? chunk.endOffset : chunk.offsetOf(upTo)
     const advanced = progress !== undefined && (offset !== progress.offset || lastLine !== progress.line)
     if (progress) {
@@ -356,7 +403,9 @@ class ReplayRun {
     this.batch = []
     const mark = this.state && advanced ? JSON.stringify(this.state) : undefined
     if (this.state && this.rejects) await this.rejects.flush()
-    if (batch.length > 0 || mark !== undefined) await this.sink.write(batch, mark)
+    if (encoded) {
+      if (encoded.records > 0) await this.sink.writeLines!(encoded.out, encoded.records)
+    } else if (batch.length > 0 || mark !== undefined) await this.sink.write(batch, mark)
     if (this.state && advanced && this.options.checkpoint) {
       await this.sink.flush()
       await saveCheckpoint(this.options.checkpoint, this.state)

@@ -35,9 +35,14 @@ export class LineStreamSink implements Sink {
   async write(batch: readonly OutRecord[]): Promise<void> {
     this.check()
     if (this.broken || batch.length === 0) return
-    const lines = encodeLines(batch)
+    await this.writeLines(encodeLines(batch), batch.length)
+  }
+
+  async writeLines(lines: Uint8Array, count: number): Promise<void> {
+    this.check()
+    if (this.broken || count === 0) return
     this.bytes += lines.length
-    this.delivered += batch.length
+    this.delivered += count
     if (!this.stream.write(lines)) {
       // Both waits are cancelled once one fires, or their listeners pile up batch after batch.
       const done = new AbortController()

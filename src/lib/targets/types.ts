@@ -49,6 +49,11 @@ export interface Sink {
   write(batch: readonly OutRecord[], mark?: string): Promise<void>
   /** The last mark stored with records for this sink's producer, when the sink keeps marks. */
   lastMark?(): Promise<string | undefined>
+  /**
+   * Writes `count` records already encoded as UTF-8 lines, each ending in a newline: the fast
+   * path of sinks that only write lines (files, stdout), for producers that encode in parallel.
+   */
+  writeLines?(lines: Uint8Array, count: number): Promise<void>
   /** Delivers everything buffered so far. */
   flush(): Promise<void>
   /** Flushes, releases resources and reports. */
