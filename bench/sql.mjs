@@ -1,7 +1,7 @@
 // The local KDA-SQL engine against DuckDB, in the same run, on the same NDJSON file: seed 004's
 // LAG sessionization (both pumps verbatim, with the seed's final WHERE "session_timestamp" IS NOT
 // NULL) over EVENTS click events of USERS users. Ours: read the file, JSON.parse + the KDA input
-// mapping (D2's mapper from dist/, if built) + the engine, ROWTIME from event_timestamp. Peer:
+// mapping + the engine, ROWTIME from event_timestamp. Peer:
 // DuckDB read_json + the same logic as SQL windows (LAG over user → session starts → the last
 // session start per user). Prints both times, the ratio (ours relative to DuckDB's speed), rows
 // out of each (they must agree) and the heap after the run (state is per user, not per event).
@@ -14,13 +14,7 @@ const EVENTS = Number(process.env.EVENTS ?? 1_000_000)
 const USERS = Number(process.env.USERS ?? 50_000)
 
 const {compileApplication} = await import('../dist/lib/sql/index.js')
-let createRecordMapper
-let parseInputSchema
-try {
-  ;({createRecordMapper, parseInputSchema} = await import('../dist/lib/sql/input/index.js'))
-} catch {
-  // the input mapping is built by another part of the project; without it, a minimal one below
-}
+const {createRecordMapper, parseInputSchema} = await import('../dist/lib/sql/input/index.js')
 
 const SQL = `
 CREATE OR REPLACE STREAM "INTERMEDIATE_SQL_STREAM"
@@ -92,18 +86,11 @@ function generate(path) {
   writeFileSync(path, lines.join('\n') + '\n')
 }
 
-function minimalMapper() {
-  return (line) => {
-    const o = JSON.parse(line)
-    return {rows: [[o.user_id, o.event_timestamp, o.event_name, o.event_type, o.device_type]], rowtimes: [o.event_timestamp]}
-  }
-}
-
 function runEngine(path, probeState = false) {
-  const mapping = parseInputSchema ? parseInputSchema(SCHEMA) : undefined
-  const map = mapping ? createRecordMapper(mapping, {rowtimeField: 'event_timestamp'}) : minimalMapper()
-  const sourceName = mapping ? mapping.streamName : 'SOURCE_SQL_STREAM_001'
-  const columns = mapping ? mapping.columns.map((c) => ({name: c.name, type: c.type})) : SCHEMA.RecordColumns.map((c) => ({name: c.Name, type: {name: c.SqlType.startsWith('VARCHAR') ? 'VARCHAR' : 'BIGINT'}}))
+  const mapping = parseInputSchema(SCHEMA)
+  const map = createRecordMapper(mapping, {rowtimeField: 'event_timestamp'})
+  const sourceName = mapping.streamName
+  const columns = mapping.columns.map((c) => ({name: c.name, type: c.type}))
   const app = compileApplication(SQL, {sources: [{name: sourceName, columns}]})
   let out = 0
   let errors = 0
@@ -132,7 +119,7 @@ function runEngine(path, probeState = false) {
     for (let i = 0; i < m.rows.length; i++) rt.push(sourceName, m.rows[i], m.rowtimes[i])
   }
   rt.end()
-  return {out, errors, mapper: mapping ? 'KDA input mapping (src/lib/sql/input)' : 'minimal JSON mapping', rt, stateAtQuarter}
+  return {out, errors, mapper: 'KDA input mapping (src/lib/sql/input)', rt, stateAtQuarter}
 }
 
 async function runDuckDB(path, threads) {
@@ -174,8 +161,7 @@ const timed = async (f) => {
 }
 
 function parseOnly(path) {
-  const mapping = parseInputSchema ? parseInputSchema(SCHEMA) : undefined
-  const map = mapping ? createRecordMapper(mapping, {rowtimeField: 'event_timestamp'}) : minimalMapper()
+  const map = createRecordMapper(parseInputSchema(SCHEMA), {rowtimeField: 'event_timestamp'})
   const text = readFileSync(path, 'utf8')
   let from = 0
   let n = 0
