@@ -1,5 +1,6 @@
 import {copyFile, readFile, writeFile} from 'node:fs/promises'
 import {fileURLToPath} from 'node:url'
+import type {TargetSpec} from '../../../src/lib/targets/spec.js'
 import {describe, expect, it} from 'vitest'
 import {deployApplication} from '../../../src/lib/apps/lifecycle.js'
 import {appPaths} from '../../../src/lib/apps/registry.js'
@@ -22,6 +23,18 @@ function clicks(from: number, count: number) {
 }
 
 /** Runs the worker in this process until it has read `records` records, then stops it. */
+/** Deploys seed 004's sessionization on local:clicks, its sessions going to `output`. */
+async function deployLab(ws: Workspace, output: TargetSpec = {kind: 'local', name: 'sessions'}) {
+  await deployApplication({
+    ctx: contextFor(ws),
+    name: 'lab',
+    sqlFile: `${TEMPLATES}sessionize-lab.sql`,
+    input: {kind: 'local', name: 'clicks'},
+    schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
+    outputs: [{stream: 'DESTINATION_SQL_STREAM', target: output}],
+  })
+}
+
 async function runUntil(ws: Workspace, records: number, from: StartFrom = 'last-stopped') {
   const before = (await readStatus(ws, 'lab'))?.updatedAt
   const controller = new AbortController()
@@ -41,14 +54,7 @@ describe('the application worker', () => {
   it('does not repeat output rows that were written after its last checkpoint (a crash between the two)', async () => {
     const ws = await workspaceIn(await tempDir())
     await appendTo(ws, 'clicks', clicks(0, 20))
-    await deployApplication({
-      ctx: contextFor(ws),
-      name: 'lab',
-      sqlFile: `${TEMPLATES}sessionize-lab.sql`,
-      input: {kind: 'local', name: 'clicks'},
-      schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
-      outputs: [{stream: 'DESTINATION_SQL_STREAM', target: {kind: 'local', name: 'sessions'}}],
-    })
+    await deployLab(ws)
     const paths = appPaths(ws, 'lab')
     await runUntil(ws, 20)
     await copyFile(paths.checkpoint, `${paths.checkpoint}.older`)
@@ -74,14 +80,7 @@ describe('the application worker', () => {
   it('starts over at trim-horizon when asked, keeping the output numbering so nothing is dropped', async () => {
     const ws = await workspaceIn(await tempDir())
     await appendTo(ws, 'clicks', clicks(0, 15))
-    await deployApplication({
-      ctx: contextFor(ws),
-      name: 'lab',
-      sqlFile: `${TEMPLATES}sessionize-lab.sql`,
-      input: {kind: 'local', name: 'clicks'},
-      schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
-      outputs: [{stream: 'DESTINATION_SQL_STREAM', target: {kind: 'local', name: 'sessions'}}],
-    })
+    await deployLab(ws)
     await runUntil(ws, 15)
     const once = await readAll(ws, 'sessions')
     const counters = await runUntil(ws, 15, 'trim-horizon')
@@ -92,14 +91,7 @@ describe('the application worker', () => {
   it('refuses to run while another live process holds the application, and takes over a dead one\'s lock', async () => {
     const ws = await workspaceIn(await tempDir())
     await appendTo(ws, 'clicks', clicks(0, 5))
-    await deployApplication({
-      ctx: contextFor(ws),
-      name: 'lab',
-      sqlFile: `${TEMPLATES}sessionize-lab.sql`,
-      input: {kind: 'local', name: 'clicks'},
-      schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
-      outputs: [{stream: 'DESTINATION_SQL_STREAM', target: {kind: 'local', name: 'sessions'}}],
-    })
+    await deployLab(ws)
     const lock = appPaths(ws, 'lab').lock
     await writeFile(lock, `${process.ppid}\n`)
     const controller = new AbortController()
@@ -112,14 +104,7 @@ describe('the application worker', () => {
     const dir = await tempDir()
     const ws = await workspaceIn(dir)
     await appendTo(ws, 'clicks', clicks(0, 10))
-    await deployApplication({
-      ctx: contextFor(ws),
-      name: 'lab',
-      sqlFile: `${TEMPLATES}sessionize-lab.sql`,
-      input: {kind: 'local', name: 'clicks'},
-      schemaFile: `${TEMPLATES}sessionize-lab.schema.json`,
-      outputs: [{stream: 'DESTINATION_SQL_STREAM', target: {kind: 'file', path: `${dir}/sessions.ndjson`, gzip: false}}],
-    })
+    await deployLab(ws, {kind: 'file', path: `${dir}/sessions.ndjson`, gzip: false})
     const first = await runUntil(ws, 10)
     await appendTo(ws, 'clicks', clicks(10, 10))
     const second = await runUntil(ws, 20)
