@@ -29,33 +29,33 @@ With --crawler NAME: starts that AWS Glue crawler (or joins its running crawl), 
 
   async run(): Promise<CrawlResult> {
     const {flags} = await this.parse(Crawl)
-    if (flags.crawler) {
+    const {crawler} = flags
+    if (crawler) {
       const timeoutMs = parseDuration(flags.timeout, '--timeout')
       const spinner = !this.jsonEnabled() && isInteractive(process.stderr) ? (await import('ora')).default({text: `Starting crawler ${flags.crawler}`, stream: process.stderr}).start() : undefined
       const {crawlGlue} = await import('../lib/lake/glue-crawl.js')
       // Ctrl-C stops the waiting, not the crawl: it goes on in AWS, and the message says so.
-      const controller = new AbortController()
-      const interrupt = () => controller.abort()
-      process.once('SIGINT', interrupt)
       try {
-        const result = await crawlGlue({
-          crawler: flags.crawler,
-          aws: awsSettings(flags),
-          clock: this.clock,
-          timeoutMs,
-          signal: controller.signal,
-          onState: (state, elapsed) => {
-            if (spinner) spinner.text = `Crawler ${flags.crawler}: ${state} (${Math.round(elapsed / 1000)}s)`
-          },
-        })
+        const result = await this.interruptible(
+          (signal) =>
+            crawlGlue({
+              crawler,
+              aws: awsSettings(flags),
+              clock: this.clock,
+              timeoutMs,
+              signal,
+              onState: (state, elapsed) => {
+                if (spinner) spinner.text = `Crawler ${flags.crawler}: ${state} (${Math.round(elapsed / 1000)}s)`
+              },
+            }),
+          ['SIGINT'],
+        )
         spinner?.stop()
         if (!this.jsonEnabled()) this.log((await import('../lib/lake/render.js')).renderGlueCrawl(result))
         return result
       } catch (error) {
         spinner?.stop()
         throw error
-      } finally {
-        process.off('SIGINT', interrupt)
       }
     }
     const {ensureWorkspace} = await import('../lib/local/workspace.js')

@@ -41,11 +41,8 @@ Each step names what did it on AWS and the command that runs it alone. At the en
     const start = flags.start === undefined ? parseTime(`${today}T09:00:00Z`, '--start') : parseTime(flags.start, '--start', this.clock.now())
     const printer = this.jsonEnabled() ? undefined : new DemoPrinter(process.stdout, isInteractive(), () => this.clock.now())
     if (printer) this.log(`clickstream demo: the workshop pipeline, locally. Workspace: ${root}`)
-    const controller = new AbortController()
-    const stop = () => controller.abort()
-    process.once('SIGINT', stop)
-    try {
-      const result = await runDemo({
+    const result = await this.interruptible((signal) =>
+      runDemo({
         workspace: this.workspace(root),
         cli: {command: process.execPath, args: [join(this.config.root, 'bin', 'run.js')]},
         clock: this.clock,
@@ -54,18 +51,16 @@ Each step names what did it on AWS and the command that runs it alone. At the en
         minutes: flags.minutes,
         rate: flags.rate,
         speed: flags.speed,
-        signal: controller.signal,
+        signal,
         onEvent: printer ? (event) => printer.handle(event) : undefined,
-      })
-      if (printer) this.log(renderDemoSummary(result))
-      const failed = result.checks.filter((c) => !c.ok)
-      if (failed.length > 0 && this.jsonEnabled()) {
-        throw new ExternalServiceError('demo', `${failed.length} of the demo's cross-checks disagree: ${failed.map((c) => c.name).join('; ')}.`)
-      }
-      if (failed.length > 0) process.exitCode = 1
-      return result
-    } finally {
-      process.off('SIGINT', stop)
+      }),
+    )
+    if (printer) this.log(renderDemoSummary(result))
+    const failed = result.checks.filter((c) => !c.ok)
+    if (failed.length > 0 && this.jsonEnabled()) {
+      throw new ExternalServiceError('demo', `${failed.length} of the demo's cross-checks disagree: ${failed.map((c) => c.name).join('; ')}.`)
     }
+    if (failed.length > 0) process.exitCode = 1
+    return result
   }
 }

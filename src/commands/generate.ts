@@ -82,18 +82,11 @@ Records go to stdout, or to --to ${TARGET_SYNTAX}. A summary goes to stderr when
               ctr: flags['anomaly-ctr'] === undefined ? undefined : parseRatio(flags['anomaly-ctr'], '--anomaly-ctr'),
             },
     }
-    const controller = new AbortController()
-    const interrupt = () => controller.abort()
-    process.once('SIGINT', interrupt)
-    process.once('SIGTERM', interrupt)
-    try {
-      const result = await generate(options, {ctx: this.targetContext(flags), signal: controller.signal})
+    return this.interruptible(async (signal) => {
+      const result = await generate(options, {ctx: this.targetContext(flags), signal})
       if (!this.jsonEnabled() && to.kind !== 'stdio') process.stderr.write(`${renderGenerateSummary(result)}\n`)
       return result
-    } finally {
-      process.off('SIGINT', interrupt)
-      process.off('SIGTERM', interrupt)
-    }
+    })
   }
 }
 

@@ -37,17 +37,18 @@ Locally the tables are views over the lake files, so data delivered after the la
   async run(): Promise<QueryResult> {
     const {args, flags} = await this.parse(Query)
     // Ctrl-C stops a running Athena query (StopQueryExecution) instead of leaving it to run up a bill.
-    const controller = new AbortController()
-    const interrupt = () => controller.abort()
-    if (flags.engine === 'athena') process.once('SIGINT', interrupt)
-    const result = await runQuery({
-      sql: args.sql,
-      ...engineSettings(flags),
-      workspace: this.workspace(flags.workspace),
-      clock: this.clock,
-      aws: awsSettings(flags),
-      signal: controller.signal,
-    }).finally(() => process.off('SIGINT', interrupt))
+    const result = await this.interruptible(
+      (signal) =>
+        runQuery({
+          sql: args.sql,
+          ...engineSettings(flags),
+          workspace: this.workspace(flags.workspace),
+          clock: this.clock,
+          aws: awsSettings(flags),
+          signal,
+        }),
+      flags.engine === 'athena' ? ['SIGINT'] : [],
+    )
     if (!this.jsonEnabled()) {
       if (flags.format === 'csv') process.stdout.write(renderCsv(result))
       else {

@@ -58,10 +58,6 @@ When records go to standard output, the summary goes to standard error.`
     this.recordsOnStdout = to.kind === 'stdio'
     const speed = parseSpeed(flags.speed, '--speed')
     const ctx = this.targetContext(flags)
-    const controller = new AbortController()
-    const stop = () => controller.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
     // Records printed on the same terminal would tear the bar apart.
     const showBar = !this.jsonEnabled() && isInteractive(process.stderr) && !(this.recordsOnStdout && process.stdout.isTTY)
     const {openProgressBar, renderReplaySummary} = await import('../lib/replay/render.js')
@@ -69,7 +65,8 @@ When records go to standard output, the summary goes to standard error.`
     const {replay} = await import('../lib/replay/replay.js')
     let result: ReplayResult
     try {
-      result = await replay(
+      result = await this.interruptible((signal) =>
+        replay(
         {
           files: argv as string[],
           cwd: process.cwd(),
@@ -84,15 +81,14 @@ When records go to standard output, the summary goes to standard error.`
           deadLetter: flags['dead-letter'],
           // One parsing thread per core: the main thread then only reads and writes bytes.
           workers: Math.min(4, availableParallelism()),
-          signal: controller.signal,
+          signal,
           onProgress: bar ? (p) => bar.update(p) : undefined,
         },
         ctx,
+      ),
       )
     } finally {
       bar?.stop()
-      process.removeListener('SIGINT', stop)
-      process.removeListener('SIGTERM', stop)
     }
     if (!this.jsonEnabled()) process.stderr.write(`${renderReplaySummary(result)}\n`)
     return result

@@ -50,11 +50,7 @@ A file or stdin is read to its end, then every open window is closed and the run
     const format: OutputFormat = flags['output-format'] === 'csv' ? 'CSV' : 'JSON'
     const outputs = (flags.output ?? []).map((o) => ({...parseOutputFlag(o), format}))
     this.summaryToStderr = outputs.length === 0 || outputs.some((o) => o.target.kind === 'stdio')
-    const controller = new AbortController()
-    const stop = () => controller.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    try {
+    return this.interruptible(async (signal) => {
       const result = await runApplicationFile({
         sqlFile: args.sql,
         from: parseTarget(flags.from, '--from'),
@@ -64,14 +60,11 @@ A file or stdin is read to its end, then every open window is closed and the run
         withRowtime: flags['with-rowtime'],
         follow: flags.follow,
         ctx: this.targetContext(flags),
-        signal: controller.signal,
+        signal,
       })
       if (!this.jsonEnabled()) process.stderr.write(renderRunSummary(result) + '\n')
       return result
-    } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-    }
+    })
   }
 
   /** Rows own stdout when they go there; the JSON summary then goes to stderr. */

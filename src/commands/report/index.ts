@@ -42,22 +42,23 @@ export default class Report extends BaseCommand {
   async run(): Promise<ReportResult> {
     const {args, flags} = await this.parse(Report)
     // Ctrl-C stops a running Athena query (StopQueryExecution) instead of leaving it to run up a bill.
-    const controller = new AbortController()
-    const interrupt = () => controller.abort()
-    if (flags.engine === 'athena') process.once('SIGINT', interrupt)
     const {runReport} = await import('../../lib/reports/run.js')
-    const result = await runReport({
-      name: args.name,
-      table: flags.table,
-      date: flags.date,
-      from: flags.from,
-      until: flags.until,
-      ...engineSettings(flags),
-      workspace: this.workspace(flags.workspace),
-      clock: this.clock,
-      aws: awsSettings(flags),
-      signal: controller.signal,
-    }).finally(() => process.off('SIGINT', interrupt))
+    const result = await this.interruptible(
+      (signal) =>
+        runReport({
+          name: args.name,
+          table: flags.table,
+          date: flags.date,
+          from: flags.from,
+          until: flags.until,
+          ...engineSettings(flags),
+          workspace: this.workspace(flags.workspace),
+          clock: this.clock,
+          aws: awsSettings(flags),
+          signal,
+        }),
+      flags.engine === 'athena' ? ['SIGINT'] : [],
+    )
     if (!this.jsonEnabled()) {
       if (flags.format === 'csv') process.stdout.write(renderCsv(result))
       else {

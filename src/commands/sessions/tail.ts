@@ -40,20 +40,17 @@ In a terminal it shows a live table: one row per session (or event) as the appli
     if (!flags.app && !flags.from) throw new UsageError('name what to tail: --app NAME or --from TARGET.', {suggestions: ['clickstream sessions tail --app lab', 'clickstream sessions tail --from local:sessions']})
     const from = flags.app ? await applicationOutputTarget(ctx.workspace, flags.app, flags.stream) : parseTarget(flags.from!, '--from')
     const live = !this.jsonEnabled() && isInteractive()
-    const controller = new AbortController()
-    const stop = () => controller.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
     const meter = new RateMeter(this.clock)
     const table = live ? new LiveTable(process.stdout, process.stdout.columns || 120, () => this.clock.now(), flags.app ? 'sessions' : 'records') : undefined
     const ticker = table ? setInterval(() => table.tick(meter.perSecond()), 500) : undefined
     try {
-      const result = await tailRecords({
+      const result = await this.interruptible((signal) =>
+        tailRecords({
         ctx,
         from,
         follow: flags.follow,
         start: flags.start as 'trim-horizon' | 'latest',
-        signal: controller.signal,
+        signal,
         limit: flags.limit,
         onBatch: async (records) => {
           meter.add(records.length)
@@ -65,7 +62,8 @@ In a terminal it shows a live table: one row per session (or event) as the appli
           for (const r of records) text += r.data + '\n'
           if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve))
         },
-      })
+      }),
+      )
       table?.finish(meter.perSecond())
       if (!this.jsonEnabled() && !table) {
         process.stderr.write(`${formatCount(result.records)} records from ${formatTarget(from)} in ${formatDuration(result.elapsedMs)}.\n`)
@@ -73,8 +71,6 @@ In a terminal it shows a live table: one row per session (or event) as the appli
       return result
     } finally {
       if (ticker) clearInterval(ticker)
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
     }
   }
 

@@ -39,29 +39,22 @@ By default it delivers what the stream holds and stops; --follow keeps deliverin
     const {args, flags} = await this.parse(StreamsDeliver)
     const from = parseTarget(args.source.includes(':') ? args.source : `local:${args.source}`, 'SOURCE')
     const to = parseTarget(flags.to, '--to')
-    const controller = new AbortController()
-    const stop = () => controller.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    try {
-      const result = await deliverStream(
+    const result = await this.interruptible((signal) =>
+      deliverStream(
         {
           from,
           to,
           start: flags.from as StartPosition,
           follow: flags.follow,
-          signal: controller.signal,
+          signal,
           ...(flags.checkpoint ? {checkpoint: flags.checkpoint} : {}),
           ...(flags['dead-letter'] ? {deadLetter: flags['dead-letter']} : {}),
         },
         this.targetContext(flags),
-      )
-      if (!this.jsonEnabled()) process.stderr.write(renderDelivery(result) + '\n')
-      return result
-    } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-    }
+      ),
+    )
+    if (!this.jsonEnabled()) process.stderr.write(renderDelivery(result) + '\n')
+    return result
   }
 }
 

@@ -38,22 +38,15 @@ Reads every shard. Kinesis streams are polled within their read limits (each sha
   async run(): Promise<StreamsTailResult> {
     const {args, flags} = await this.parse(StreamsTail)
     const spec = parseTarget(args.target.includes(':') || args.target === '-' ? args.target : `local:${args.target}`, 'TARGET')
-    const controller = new AbortController()
-    const stop = () => controller.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
     const payloads: string[] = []
-    try {
-      const result = await tailTarget(spec, this.targetContext(flags), {
+    const result = await this.interruptible((signal) =>
+      tailTarget(spec, this.targetContext(flags), {
         from: flags.from as StartPosition,
         follow: flags.follow,
-        signal: controller.signal,
+        signal,
         ...(this.jsonEnabled() ? {collect: payloads} : {out: process.stdout}),
-      })
-      return {...result, payloads}
-    } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-    }
+      }),
+    )
+    return {...result, payloads}
   }
 }

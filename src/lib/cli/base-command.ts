@@ -30,6 +30,21 @@ export abstract class BaseCommand extends Command {
     }
   }
 
+  /**
+   * Runs `work` with a signal that Ctrl-C (and SIGTERM) aborts, so a long run stops cleanly and
+   * still reports what it did; the handlers are gone afterwards.
+   */
+  protected async interruptible<R>(work: (signal: AbortSignal) => Promise<R>, signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): Promise<R> {
+    const controller = new AbortController()
+    const abort = () => controller.abort()
+    for (const s of signals) process.once(s, abort)
+    try {
+      return await work(controller.signal)
+    } finally {
+      for (const s of signals) process.off(s, abort)
+    }
+  }
+
   /** A diagnostic for the user, on stderr, never mixed into records on stdout. */
   protected warnUser(message: string): void {
     process.stderr.write(`Warning: ${message}\n`)
