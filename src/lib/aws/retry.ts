@@ -112,7 +112,9 @@ export function mapAwsError(error: unknown, context: AwsCallContext): Clickstrea
     })
   }
   if (AUTH.has(name) || /credential/i.test(name) || /Could not load credentials/i.test(message)) {
-    return new ExternalServiceError(context.service, `${prefix}AWS refused the credentials (${name}: ${message}).`, {
+    // No credentials at all is not the same trouble as credentials AWS turned down.
+    const found = !/Could not load credentials/i.test(message)
+    return new ExternalServiceError(context.service, `${prefix}${found ? 'AWS refused the credentials' : 'no AWS credentials were found'} (${name}: ${message}).`, {
       suggestions: [
         'Check which identity is in use: aws sts get-caller-identity (and --profile / AWS_PROFILE).',
         'Against a local emulator (kinesalite, LocalStack), set --endpoint-url and any non-empty AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.',
