@@ -3,7 +3,7 @@ import {awsFlags, awsSettings, BaseCommand, workspaceFlag} from '../lib/cli/base
 import {engineFlags, engineSettings} from '../lib/cli/engine-flags.js'
 import {isInteractive} from '../lib/cli/render.js'
 import {runQuery, type QueryServiceResult} from '../lib/reports/query.js'
-import {renderCsv, renderResultTable, renderStats} from '../lib/reports/render.js'
+import {renderResultOutput} from '../lib/reports/render.js'
 
 export type QueryResult = QueryServiceResult
 
@@ -50,11 +50,9 @@ Locally the tables are views over the lake files, so data delivered after the la
       flags.engine === 'athena' ? ['SIGINT'] : [],
     )
     if (!this.jsonEnabled()) {
-      if (flags.format === 'csv') process.stdout.write(renderCsv(result))
-      else {
-        this.log(renderResultTable(result, {interactive: isInteractive()}))
-        process.stderr.write(`${renderStats(result.stats, result.rows.length)}\n`)
-      }
+      const printed = renderResultOutput(result, {format: flags.format, interactive: isInteractive()})
+      process.stdout.write(printed.out)
+      if (printed.err) process.stderr.write(printed.err)
     }
     return result
   }

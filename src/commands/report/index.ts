@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {awsFlags, awsSettings, BaseCommand, workspaceFlag} from '../../lib/cli/base-command.js'
 import {engineFlags, engineSettings} from '../../lib/cli/engine-flags.js'
 import {isInteractive} from '../../lib/cli/render.js'
-import {renderCsv, renderResultTable, renderStats} from '../../lib/reports/render.js'
+import {renderResultOutput} from '../../lib/reports/render.js'
 import type {ReportResult as ReportServiceResult} from '../../lib/reports/run.js'
 
 export type ReportResult = ReportServiceResult
@@ -60,13 +60,11 @@ export default class Report extends BaseCommand {
       flags.engine === 'athena' ? ['SIGINT'] : [],
     )
     if (!this.jsonEnabled()) {
-      if (flags.format === 'csv') process.stdout.write(renderCsv(result))
-      else {
-        const days = result.from ? (result.from === result.until ? ` on ${result.from}` : ` from ${result.from} until ${result.until ?? 'the end'}`) : result.until ? ` until ${result.until}` : ''
-        this.log(`${result.report} (${result.variant}) of ${result.table}${days}`)
-        this.log(renderResultTable(result, {chart: result.chart, interactive: isInteractive()}))
-        process.stderr.write(`${renderStats(result.stats, result.rows.length)}\n`)
-      }
+      const days = result.from ? (result.from === result.until ? ` on ${result.from}` : ` from ${result.from} until ${result.until ?? 'the end'}`) : result.until ? ` until ${result.until}` : ''
+      const title = `${result.report} (${result.variant}) of ${result.table}${days}`
+      const printed = renderResultOutput(result, {format: flags.format, title, chart: result.chart, interactive: isInteractive()})
+      process.stdout.write(printed.out)
+      if (printed.err) process.stderr.write(printed.err)
     }
     return result
   }

@@ -49,6 +49,20 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
+export interface PrintedResult {
+  /** What goes to stdout: CSV, or the table (after a title line, when there is one). */
+  out: string
+  /** What goes to stderr: the stats line, for people at the table. */
+  err?: string
+}
+
+/** What `query` and `report` print for people: CSV for other tools, or a table and its stats. */
+export function renderResultOutput(result: QueryResultJson, options: RenderOptions & {format: string; title?: string}): PrintedResult {
+  if (options.format === 'csv') return {out: renderCsv(result)}
+  const title = options.title === undefined ? '' : `${options.title}\n`
+  return {out: `${title}${renderResultTable(result, options)}\n`, err: `${renderStats(result.stats, result.rows.length)}\n`}
+}
+
 /** `3 rows in 12ms` (and, on Athena, the data scanned: what the query cost). */
 export function renderStats(stats: QueryStats, rows: number): string {
   const parts = [`${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'} in ${formatDuration(stats.elapsedMs)}`]
