@@ -216,18 +216,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     (c) => c.tables.map((t) => `${t.name} (${formatCount(t.rows)} rows, ${t.partitions} hour partitions)`).join(', '),
   )
 
-  const reportStep = {index: current + 1, total, ...steps[current]}
-  emit({type: 'step', step: reportStep})
   const day = new Date(options.start).toISOString().slice(0, 10)
   const report = async (name: string, table: string) => {
     const result = await runReport({name, table, date: day, engine: 'local', workspace: ws, clock, aws: {}})
     emit({type: 'report', title: `${name} --table ${table}`, command: `clickstream report ${name} --table ${table} --date ${day} ${at}`, result})
     return result
   }
-  const dailyWeb = await report('daily', 'web')
-  const dailyClicks = await report('daily', 'clicks')
-  const durations = await report('durations', 'clicks')
-  emit({type: 'step-done', step: reportStep, detail: 'daily (web log and clicks), durations (clicks)'})
+  const {dailyWeb, dailyClicks, durations} = await step(
+    async () => ({dailyWeb: await report('daily', 'web'), dailyClicks: await report('daily', 'clicks'), durations: await report('durations', 'clicks')}),
+    () => 'daily (web log and clicks), durations (clicks)',
+  )
 
   const rowsOf = (name: string) => crawl.tables.find((t: CrawledTable) => t.name === name)?.rows ?? 0
   const sum = (result: ReportResult, column: string) => result.rows.reduce((s, r) => s + Number(r[column] ?? 0), 0)
