@@ -230,8 +230,37 @@ export function timestampFormatter(pattern: string): (ms: number) => string {
     for (let i = 0; i < pieces.length; i++) out += pieces[i](ms, d)
     return out
   }
-  formatterCache.set(pattern, f)
-  return f
+  const clock = clockFormatter(parts)
+  const formatter = clock ? (ms: number) => (Number.isFinite(ms) ? clock(ms) : f(ms)) : f
+  formatterCache.set(pattern, formatter)
+  return formatter
+}
+
+const TWO_DIGITS = Array.from({length: 60}, (_, i) => (i < 10 ? '0' : '') + i)
+
+/**
+ * Templates made only of HH, mm, ss and literals (seed 004's 'HH:mm:ss', once per output
+ * column per row): the fields come from one division each and a table of two-digit strings.
+ */
+function clockFormatter(parts: PatternPart[]): ((ms: number) => string) | undefined {
+  const codes: (string | 'H' | 'm' | 's')[] = []
+  for (const p of parts) {
+    if (p.literal !== undefined) codes.push(p.literal)
+    else if (p.count === 2 && (p.letter === 'H' || p.letter === 'm' || p.letter === 's')) codes.push(p.letter)
+    else return undefined
+  }
+  const isField = codes.map((c, i) => parts[i].literal === undefined && c.length === 1)
+  return (ms) => {
+    const day = ((ms % 86_400_000) + 86_400_000) % 86_400_000
+    const seconds = Math.floor(day / 1000)
+    let out = ''
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]
+      if (!isField[i]) out += c
+      else out += TWO_DIGITS[c === 'H' ? Math.floor(seconds / 3600) : c === 'm' ? Math.floor(seconds / 60) % 60 : seconds % 60]
+    }
+    return out
+  }
 }
 
 /**

@@ -36,37 +36,49 @@ export function keyOf(values: SqlValue[]): string {
 const NULL_KEY = '\u0000NULL'
 const singleKey = (v: SqlValue): PartitionKey => (v === null ? NULL_KEY : v instanceof Uint8Array ? 'b' + Buffer.from(v).toString('base64') : v)
 
-/** WHERE, then analytic (OVER) values, then the select list. Stateless except for the analytics. */
+/**
+ * WHERE, then analytic (OVER) values, then the select list. Stateless except for the analytics.
+ * `row` is generated per operator (see projectRow) so each call in it has one target, which the
+ * JIT can inline: through a shared loop over closures every call site sees every expression.
+ */
 export class ProjectOperator implements Sink {
+  readonly row: (r: Row, t: number) => void
+
   constructor(
     private readonly out: Sink,
-    private readonly filter: Eval | undefined,
+    filter: Eval | undefined,
     private readonly analytics: AnalyticSet | undefined,
-    private readonly exprs: Eval[] | undefined,
-    private readonly rowtimeExpr: Eval | undefined,
-  ) {}
-
-  row(r: Row, t: number): void {
-    if (this.filter !== undefined && this.filter(r, t) !== true) return
-    if (this.analytics !== undefined) this.analytics.step(r, t)
-    const exprs = this.exprs
-    let out = r
-    if (exprs !== undefined) {
-      const n = exprs.length
-      out = new Array(n)
-      for (let i = 0; i < n; i++) out[i] = exprs[i](r, t)
-    }
-    if (this.rowtimeExpr !== undefined) {
-      const v = this.rowtimeExpr(r, t)
-      if (typeof v === 'number') t = v
-    }
-    this.out.row(out, t)
+    exprs: Eval[] | undefined,
+    rowtimeExpr: Eval | undefined,
+  ) {
+    this.row = projectRow(out, filter, analytics, exprs, rowtimeExpr)
   }
 
   time(t: number): void {
     this.analytics?.time(t)
     this.out.time(t)
   }
+}
+
+function projectRow(out: Sink, filter: Eval | undefined, analytics: AnalyticSet | undefined, exprs: Eval[] | undefined, rowtimeExpr: Eval | undefined): (r: Row, t: number) => void {
+  const names = ['out', 'filter', 'analytics', 'rowtimeExpr']
+  const values: unknown[] = [out, filter, analytics, rowtimeExpr]
+  const body: string[] = []
+  if (filter !== undefined) body.push('if (filter(r, t) !== true) return')
+  if (analytics !== undefined) body.push('analytics.step(r, t)')
+  let result = 'r'
+  if (exprs !== undefined) {
+    exprs.forEach((e, i) => {
+      names.push(`e${i}`)
+      values.push(e)
+    })
+    result = `[${exprs.map((_, i) => `e${i}(r, t)`).join(', ')}]`
+  }
+  body.push(`const o = ${result}`)
+  if (rowtimeExpr !== undefined) body.push('const v = rowtimeExpr(r, t)', "if (typeof v === 'number') t = v")
+  body.push('out.row(o, t)')
+  // Only generated names and the operator's own closures go in: no text from the SQL.
+  return new Function(...names, `return function projectRow(r, t) {\n  ${body.join('\n  ')}\n}`)(...values) as (r: Row, t: number) => void
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,7 +152,8 @@ export class AnalyticSet implements Stateful {
   private readonly tables: (LastValueTable | undefined)[]
   private readonly expiring: (number | undefined)[]
   private sinceSweep = 0
-  private now = -Infinity
+  /** The latest row time seen (read by the generated step). */
+  now = -Infinity
   private readonly keyFns: ((r: Row, t: number) => PartitionKey)[]
   private readonly steppers: Stepper[][]
   private readonly tableSteppers: (TableStepper | undefined)[]
@@ -157,37 +170,54 @@ export class AnalyticSet implements Stateful {
     this.tableSteppers = groups.map((g) => (g.calls.length === 1 ? makeTableStepper(g.calls[0]) : undefined))
     this.tables = this.tableSteppers.map((s) => (s === undefined ? undefined : new LastValueTable()))
     this.steppers = groups.map((g) => g.calls.map((c) => makeStepper(c)))
+    this.step = this.compileStep()
     registry.push(this)
   }
 
-  step(r: Row, t: number): void {
-    this.now = t
-    const groups = this.groups
-    const slots = this.slots
-    for (let g = 0; g < groups.length; g++) {
-      const group = groups[g]
-      const key = this.keyFns[g](r, t)
-      const table = this.tables[g]
-      if (table !== undefined) {
-        const id = table.idOf(key, t)
-        slots[group.slotIndex[0]] = this.tableSteppers[g]!(table, id, r, t, table.nextRow(id, t))
-        continue
-      }
-      const map = this.maps[g]
-      let p = map.get(key)
-      if (p === undefined) {
-        p = {n: 0, lastT: t, states: group.calls.map((c) => initState(c))}
-        map.set(key, p)
-      }
-      const rowIndex = p.n++
-      p.lastT = t
-      const steppers = this.steppers[g]
-      const slotIndex = group.slotIndex
-      const states = p.states
-      for (let c = 0; c < steppers.length; c++) slots[slotIndex[c]] = steppers[c](states[c], r, t, rowIndex)
+  /** Steps every group's functions for a row; their values land in `slots`. */
+  readonly step: (r: Row, t: number) => void
+
+  /** A group whose functions keep their partitions in a Map. */
+  stepGroup(g: number, key: PartitionKey, r: Row, t: number): void {
+    const map = this.maps[g]
+    let p = map.get(key)
+    if (p === undefined) {
+      p = {n: 0, lastT: t, states: this.groups[g].calls.map((c) => initState(c))}
+      map.set(key, p)
     }
-    // Sweep expired partitions now and then, never more often than there are partitions to look at.
+    const rowIndex = p.n++
+    p.lastT = t
+    const steppers = this.steppers[g]
+    const slotIndex = this.groups[g].slotIndex
+    const slots = this.slots
+    const states = p.states
+    for (let c = 0; c < steppers.length; c++) slots[slotIndex[c]] = steppers[c](states[c], r, t, rowIndex)
+  }
+
+  /** Sweeps expired partitions now and then, never more often than there are partitions to look at. */
+  maybeSweep(t: number): void {
     if (++this.sinceSweep >= 50_000 && this.sinceSweep >= this.partitions) this.sweep(t)
+  }
+
+  /** Generated like ProjectOperator.row, so each call in it has a single target. */
+  private compileStep(): (r: Row, t: number) => void {
+    const names = ['set', 'slots']
+    const values: unknown[] = [this, this.slots]
+    const body = ['set.now = t']
+    this.groups.forEach((group, g) => {
+      names.push(`key${g}`)
+      values.push(this.keyFns[g])
+      const table = this.tables[g]
+      if (table === undefined) {
+        body.push(`set.stepGroup(${g}, key${g}(r, t), r, t)`)
+        return
+      }
+      names.push(`table${g}`, `stepper${g}`)
+      values.push(table, this.tableSteppers[g])
+      body.push(`{ const id = table${g}.idOf(key${g}(r, t), t); slots[${group.slotIndex[0]}] = stepper${g}(table${g}, id, r, t, table${g}.nextRow(id, t)) }`)
+    })
+    body.push('set.maybeSweep(t)')
+    return new Function(...names, `return function analyticStep(r, t) {\n  ${body.join('\n  ')}\n}`)(...values) as (r: Row, t: number) => void
   }
 
   time(t: number): void {

@@ -47,6 +47,18 @@ describe('datetime helpers', () => {
     expect(formatWithPattern(pattern, ts(text))).toBe(expected)
   })
 
+  it('clock templates (HH, mm, ss and literals) format as the general formatter does', () => {
+    // 'S' keeps the second template on the general path; its first 8 characters must agree.
+    let seed = 7
+    for (let i = 0; i < 2000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      const ms = (seed - 2 ** 31) * 1_000_003 + (i % 1000)
+      expect(formatWithPattern('HH:mm:ss', ms)).toBe(formatWithPattern('HH:mm:ss S', ms).slice(0, 8))
+      expect(formatWithPattern("'at' HH'h'mm", ms)).toBe(formatWithPattern("'at' HH'h'mm S", ms).slice(0, 8))
+    }
+    expect(formatWithPattern('HH:mm:ss', Number.NaN)).toBe('NaN:NaN:NaN')
+  })
+
   it('FLOOR TO MONTH and YEAR follow the calendar', () => {
     expect(formatTimestamp(floorTimestamp(ts('2020-02-29 12:00:00'), 'MONTH'))).toBe('2020-02-01 00:00:00.000')
     expect(formatTimestamp(floorTimestamp(ts('2020-02-29 12:00:00'), 'YEAR'))).toBe('2020-01-01 00:00:00.000')
