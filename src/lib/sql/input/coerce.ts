@@ -108,3 +108,36 @@ export function coerceValue(value: unknown, type: SqlType): SqlValue | CoercionF
       return fail(value, type, 'not a column type')
   }
 }
+
+/** Coerces values to one column type. */
+export type Coercer = (value: unknown) => SqlValue | CoercionFailure
+
+/**
+ * `coerceValue(value, type)` as a function of one type, deciding the common cases (a string that
+ * fits a VARCHAR, a whole number in an integer column's range, ...) without the general switch;
+ * the rest goes to coerceValue. For the input mapper's hot path.
+ */
+export function coercerFor(type: SqlType): Coercer {
+  const general: Coercer = (value) => coerceValue(value, type)
+  switch (type.name) {
+    case 'VARCHAR': {
+      const length = type.length ?? Infinity
+      return (value) => (typeof value === 'string' && value.length <= length ? value : coerceValue(value, type))
+    }
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INTEGER':
+    case 'BIGINT': {
+      const [min, max] = INTEGER_RANGES[type.name]
+      return (value) => (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : coerceValue(value, type))
+    }
+    case 'DOUBLE':
+      return (value) => (typeof value === 'number' && Number.isFinite(value) ? value : coerceValue(value, type))
+    case 'TIMESTAMP':
+      return (value) => (typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : coerceValue(value, type))
+    case 'BOOLEAN':
+      return (value) => (typeof value === 'boolean' ? value : coerceValue(value, type))
+    default:
+      return general
+  }
+}

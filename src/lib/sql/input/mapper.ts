@@ -1,8 +1,9 @@
 import {UsageError} from '../../core/errors.js'
 import type {Row, SqlValue} from '../types.js'
-import {CoercionFailure, coerceValue} from './coerce.js'
+import {CoercionFailure, coerceValue, coercerFor} from './coerce.js'
 import {followSteps, parseJsonPath, type JsonPath, type PathStep} from './json-path.js'
-import type {InputMapping} from './schema.js'
+import {createFlatJsonReader} from './flat-json.js'
+import type {InputMapping, MappedColumn} from './schema.js'
 import {readTimeValue} from './timestamps.js'
 
 /** The rows one record became, each with its ROWTIME. */
@@ -28,10 +29,79 @@ export type RecordMapper = (data: string, arrival: number) => MappedRecord | Coe
  * them to error_stream and goes on.
  */
 export function createRecordMapper(mapping: InputMapping, options: RecordMapperOptions = {}): RecordMapper {
-  return mapping.format === 'JSON' ? jsonMapper(mapping, options) : csvMapper(mapping, options)
+  if (mapping.format !== 'JSON') return csvMapper(mapping, options)
+  const parsing = createJsonParseMapper(mapping, options)
+  return flatJsonMapper(mapping, options, parsing) ?? parsing
 }
 
-function jsonMapper(mapping: InputMapping, options: RecordMapperOptions): RecordMapper {
+function parseRowtimePath(options: RecordMapperOptions): JsonPath | undefined {
+  if (options.rowtimeField === undefined) return undefined
+  const p = parseJsonPath(options.rowtimeField.startsWith('$') ? options.rowtimeField : `$.${options.rowtimeField}`)
+  if (typeof p === 'string') throw new UsageError(`--rowtime '${options.rowtimeField}': ${p}`)
+  return p
+}
+
+const rowtimeFailure = (path: JsonPath, raw: unknown) =>
+  new CoercionFailure(
+    raw === undefined || raw === null
+      ? `ROWTIME field ${path.text} is missing`
+      : `ROWTIME field ${path.text}: cannot read ${JSON.stringify(raw)} as a time (expected epoch milliseconds, ISO 8601 or YYYY-MM-DD HH:MM:SS)`,
+  )
+
+const columnFailure = (column: MappedColumn, failure: CoercionFailure) => new CoercionFailure(`column "${column.name}" (${column.path!.text}): ${failure.reason}`)
+
+/** The one key of a `$.name` / `$['name']` path, else undefined. */
+const topLevelKey = (path: JsonPath | undefined) => (path !== undefined && path.steps.length === 1 && path.steps[0].kind === 'key' ? path.steps[0].name : undefined)
+
+/**
+ * The mapper for the common case, flat records whose columns (and ROWTIME) are top-level keys:
+ * it reads just those keys' values out of the text (flat-json.ts) instead of building each
+ * record with JSON.parse (1M clickstream events: 690 -> 260 ms). A record it is not sure of goes
+ * to `parsing`, the JSON.parse mapper, which gives the same result for everything. Undefined when
+ * the mapping needs more than top-level keys.
+ */
+function flatJsonMapper(mapping: InputMapping, options: RecordMapperOptions, parsing: RecordMapper): RecordMapper | undefined {
+  if (mapping.rowPath !== undefined && mapping.rowPath.steps.length > 0) return undefined
+  const columns = mapping.columns
+  const n = columns.length
+  const rowtimePath = parseRowtimePath(options)
+  const columnKeys = columns.map((c) => topLevelKey(c.path))
+  const rowtimeKey = topLevelKey(rowtimePath)
+  if (columnKeys.includes(undefined) || (rowtimePath !== undefined && rowtimeKey === undefined)) return undefined
+  const keys = [...new Set([...(columnKeys as string[]), ...(rowtimeKey === undefined ? [] : [rowtimeKey])])]
+  // `record[key]` on a parsed record finds Object.prototype's `constructor`, `__proto__`, ... when
+  // the record lacks the key: leave such mappings to the parsing mapper.
+  const inherited: Record<string, unknown> = {}
+  if (keys.some((k) => inherited[k] !== undefined)) return undefined
+  const read = createFlatJsonReader(keys)
+  const slots = columnKeys.map((k) => keys.indexOf(k!))
+  const rowtimeSlot = rowtimeKey === undefined ? -1 : keys.indexOf(rowtimeKey)
+  const coercers = columns.map((c) => coercerFor(c.type))
+  const values: unknown[] = new Array(keys.length)
+  return (data, arrival) => {
+    if (typeof data !== 'string' || !read(data, values)) return parsing(data, arrival)
+    let rowtime = arrival
+    if (rowtimeSlot >= 0) {
+      const raw = values[rowtimeSlot]
+      const t = typeof raw === 'number' && Number.isFinite(raw) ? Math.trunc(raw) : readTimeValue(raw)
+      if (t === undefined) return rowtimeFailure(rowtimePath!, raw)
+      rowtime = t
+    }
+    const row: Row = new Array(n)
+    for (let i = 0; i < n; i++) {
+      const v = coercers[i](values[slots[i]])
+      if (v instanceof CoercionFailure) return columnFailure(columns[i], v)
+      row[i] = v
+    }
+    return {rows: [row], rowtimes: [rowtime]}
+  }
+}
+
+/**
+ * The JSON mapper that parses each record with JSON.parse and follows any path: the general case,
+ * and the reference the flat mapper must agree with (exported for its tests).
+ */
+export function createJsonParseMapper(mapping: InputMapping, options: RecordMapperOptions = {}): RecordMapper {
   const columns = mapping.columns
   const n = columns.length
   const steps = columns.map((c) => c.path!.steps)
@@ -42,16 +112,11 @@ function jsonMapper(mapping: InputMapping, options: RecordMapperOptions): Record
   const rowPath = mapping.rowPath
   const rowsFromArray = rowPath !== undefined && rowPath.flattenAt === rowPath.steps.length - 1
   const rootIsRecord = rowPath === undefined || rowPath.steps.length === 0
-  let rowtimePath: JsonPath | undefined
-  if (options.rowtimeField !== undefined) {
-    const p = parseJsonPath(options.rowtimeField.startsWith('$') ? options.rowtimeField : `$.${options.rowtimeField}`)
-    if (typeof p === 'string') throw new UsageError(`--rowtime '${options.rowtimeField}': ${p}`)
-    rowtimePath = p
-  }
+  const rowtimePath = parseRowtimePath(options)
 
   const cell = (i: number, value: unknown, row: Row): CoercionFailure | undefined => {
     const v = coerceValue(value, columns[i].type)
-    if (v instanceof CoercionFailure) return new CoercionFailure(`column "${columns[i].name}" (${columns[i].path!.text}): ${v.reason}`)
+    if (v instanceof CoercionFailure) return columnFailure(columns[i], v)
     row[i] = v as SqlValue
     return undefined
   }
@@ -64,13 +129,7 @@ function jsonMapper(mapping: InputMapping, options: RecordMapperOptions): Record
     if (rowtimePath) {
       const raw = followSteps(root, rowtimePath.steps)
       const t = readTimeValue(raw)
-      if (t === undefined) {
-        return new CoercionFailure(
-          raw === undefined || raw === null
-            ? `ROWTIME field ${rowtimePath.text} is missing`
-            : `ROWTIME field ${rowtimePath.text}: cannot read ${JSON.stringify(raw)} as a time (expected epoch milliseconds, ISO 8601 or YYYY-MM-DD HH:MM:SS)`,
-        )
-      }
+      if (t === undefined) return rowtimeFailure(rowtimePath, raw)
       rowtime = t
     }
     const base: Row = new Array(n)

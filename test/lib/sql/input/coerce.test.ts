@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {CoercionFailure, coerceValue} from '../../../../src/lib/sql/input/coerce.js'
+import {CoercionFailure, coerceValue, coercerFor} from '../../../../src/lib/sql/input/coerce.js'
 import {parseSqlType} from '../../../../src/lib/sql/types.js'
 
 const ms = (iso: string) => Date.parse(iso)
@@ -56,5 +56,19 @@ describe('coerceValue follows KDA input coercion', () => {
     const result = coerceValue(value, parseSqlType(type)!)
     expect(result).toBeInstanceOf(CoercionFailure)
     expect((result as CoercionFailure).reason).toContain(reason)
+  })
+})
+
+describe('coercerFor(type) is coerceValue(·, type) with the common cases first', () => {
+  const types = ['VARCHAR(4)', 'VARCHAR', 'CHAR(3)', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'DOUBLE', 'REAL', 'DECIMAL(5,2)', 'BOOLEAN', 'TIMESTAMP', 'DATE', 'TIME', 'VARBINARY(4)']
+  const values = [
+    null, undefined, '', 'abc', 'abcd', 'abcde', ' 42 ', '-7', '1.5', 'true', "X'0aff'", '2023-11-14 22:13:20', '18:35:44', '1700000000000',
+    0, -0, 1, -1, 127, 128, -129, 32768, 2147483648, 9007199254740991, 9007199254740992, 1.5, -2.5e-7, 1e21, Infinity, -Infinity, 1700000000000.9,
+    true, false, {a: 1}, [1, 2],
+  ]
+  it.each(types)('%s', (text) => {
+    const type = parseSqlType(text)!
+    const coerce = coercerFor(type)
+    for (const value of values) expect({value, result: coerce(value)}).toStrictEqual({value, result: coerceValue(value, type)})
   })
 })
