@@ -14,11 +14,14 @@ export interface LastValueEntry {
   i: number
 }
 
-const STRIDE = 4
+// One partition's numbers fill one 64-byte cache line: a row touches one line of state.
+const STRIDE = 8
 const N = 0
 const LAST_T = 1
 const KEPT_T = 2
 const KEPT_I = 3
+const KEPT_NUMBER = 4
+const KIND = 5
 
 const NOTHING = 0
 const NUMBER = 1
@@ -29,19 +32,19 @@ const OTHER = 2
  * window: the rows seen, the last row's time, and the kept value with its time and row index.
  * With tens of thousands of live partitions (seed 004: one per user), per-partition objects and
  * their boxed numbers scatter over the heap and every row pays several cache misses; here a
- * partition is a dense id into flat arrays, so its numbers sit together on one cache line.
+ * partition is a dense id into a flat array, so its numbers sit together on one cache line.
  */
 export class LastValueTable {
   private readonly ids = new Map<PartitionKey, number>()
   private readonly free: number[] = []
   private nextId = 0
   private capacity = 0
-  /** Per id, STRIDE numbers: rows seen, last row time, kept value's time, kept value's row index. */
-  nums = new Float64Array(0)
-  /** Per id: what is kept (NOTHING, NUMBER in `numbers`, OTHER in `others`; null is OTHER). */
-  kinds = new Uint8Array(0)
-  numbers = new Float64Array(0)
-  others: SqlValue[] = []
+  /**
+   * Per id, STRIDE numbers: rows seen, last row time, the kept value's time, row index and value
+   * (when a number), and what is kept (NOTHING, NUMBER, or OTHER in `others`; null is OTHER).
+   */
+  private nums = new Float64Array(0)
+  private others: SqlValue[] = []
 
   get size(): number {
     return this.ids.size
@@ -65,8 +68,7 @@ export class LastValueTable {
     this.nums[b + LAST_T] = t
     this.nums[b + KEPT_T] = 0
     this.nums[b + KEPT_I] = 0
-    this.kinds[id] = NOTHING
-    this.others[id] = null
+    this.nums[b + KIND] = NOTHING
     return id
   }
 
@@ -74,13 +76,7 @@ export class LastValueTable {
     const capacity = Math.max(1024, this.capacity * 2)
     const nums = new Float64Array(capacity * STRIDE)
     nums.set(this.nums)
-    const kinds = new Uint8Array(capacity)
-    kinds.set(this.kinds)
-    const numbers = new Float64Array(capacity)
-    numbers.set(this.numbers)
     this.nums = nums
-    this.kinds = kinds
-    this.numbers = numbers
     this.capacity = capacity
   }
 
@@ -93,11 +89,10 @@ export class LastValueTable {
 
   /** The kept value if one is kept and still inside the frame (rows back, and ms back from t). */
   keptWithin(id: number, rowIndex: number, rows: number, t: number, range: number): SqlValue | undefined {
-    const kind = this.kinds[id]
-    if (kind === NOTHING) return undefined
     const b = id * STRIDE
-    if (rowIndex - this.nums[b + KEPT_I] > rows || this.nums[b + KEPT_T] < t - range) return undefined
-    return kind === NUMBER ? this.numbers[id] : this.others[id]
+    const kind = this.nums[b + KIND]
+    if (kind === NOTHING || rowIndex - this.nums[b + KEPT_I] > rows || this.nums[b + KEPT_T] < t - range) return undefined
+    return kind === NUMBER ? this.nums[b + KEPT_NUMBER] : this.others[id]
   }
 
   keep(id: number, v: SqlValue, t: number, rowIndex: number): void {
@@ -105,12 +100,12 @@ export class LastValueTable {
     this.nums[b + KEPT_T] = t
     this.nums[b + KEPT_I] = rowIndex
     if (typeof v === 'number') {
-      this.kinds[id] = NUMBER
-      this.numbers[id] = v
       // Let a string kept earlier be collected.
-      if (this.others[id] !== null) this.others[id] = null
+      if (this.nums[b + KIND] === OTHER) this.others[id] = null
+      this.nums[b + KIND] = NUMBER
+      this.nums[b + KEPT_NUMBER] = v
     } else {
-      this.kinds[id] = OTHER
+      this.nums[b + KIND] = OTHER
       this.others[id] = v
     }
   }
@@ -130,13 +125,13 @@ export class LastValueTable {
     const out: [PartitionKey, LastValueEntry][] = []
     for (const [key, id] of this.ids) {
       const b = id * STRIDE
-      const kind = this.kinds[id]
+      const kind = this.nums[b + KIND]
       out.push([key, {
         n: this.nums[b + N],
         lastT: this.nums[b + LAST_T],
         states: undefined,
         has: kind !== NOTHING,
-        v: kind === NUMBER ? this.numbers[id] : kind === OTHER ? this.others[id] : null,
+        v: kind === NUMBER ? this.nums[b + KEPT_NUMBER] : kind === OTHER ? this.others[id] : null,
         t: this.nums[b + KEPT_T],
         i: this.nums[b + KEPT_I],
       }])
