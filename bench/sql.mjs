@@ -1,7 +1,10 @@
 // The local KDA-SQL engine against DuckDB, in the same run, on the same NDJSON file: seed 004's
 // LAG sessionization (both pumps verbatim, with the seed's final WHERE "session_timestamp" IS NOT
-// NULL) over EVENTS click events of USERS users. Ours: read the file, JSON.parse + the KDA input
-// mapping + the engine, ROWTIME from event_timestamp. Peer:
+// NULL) over EVENTS click events of USERS users. Ours: what `app run --from file:... --rowtime
+// event_timestamp` runs for a big file (a second thread reads, JSON.parses and maps the records
+// with the KDA input mapping; this one runs the engine), output rows counted, not written. For
+// reference, `app run` on one thread (as for a small file), and the same mapping and engine in an
+// inline loop with none of app run's bookkeeping. Peer:
 // DuckDB read_json + the same logic as SQL windows (LAG over user → session starts → the last
 // session start per user). Prints both times, the ratio (ours relative to DuckDB's speed), rows
 // out of each (they must agree) and the heap after the run (state is per user, not per event).
@@ -15,6 +18,11 @@ const USERS = Number(process.env.USERS ?? 50_000)
 
 const {compileApplication} = await import('../dist/lib/sql/index.js')
 const {createRecordMapper, parseInputSchema} = await import('../dist/lib/sql/input/index.js')
+const {runApplication} = await import('../dist/lib/apps/runner.js')
+const {mapFileInThread} = await import('../dist/lib/apps/mapped-file-input.js')
+const {readsInThread} = await import('../dist/lib/apps/run.js')
+const {openSource} = await import('../dist/lib/targets/index.js')
+const {systemClock} = await import('../dist/lib/core/clock.js')
 
 const SQL = `
 CREATE OR REPLACE STREAM "INTERMEDIATE_SQL_STREAM"
@@ -84,6 +92,40 @@ function generate(path) {
     lines[i] = JSON.stringify({user_id: user, event_timestamp: times[i], event_name: names[Math.floor(rand() * 5)], event_type: 'click', device_type: devices[Math.floor(rand() * 3)]})
   }
   writeFileSync(path, lines.join('\n') + '\n')
+}
+
+// As `app run` does (src/lib/apps/run.ts): a file this big is read and mapped on a second thread,
+// then runApplication pushes the rows and routes the output, here to sinks that only count.
+async function runApp(path, inThread = true) {
+  const mapping = parseInputSchema(SCHEMA)
+  const compiled = compileApplication(SQL, {sources: [{name: mapping.streamName, columns: mapping.columns.map((c) => ({name: c.name, type: c.type}))}]})
+  let rt
+  const app = {...compiled, createRuntime: (options) => (rt = compiled.createRuntime(options))}
+  const counter = () => {
+    const sink = {target: 'count', rows: 0, async write(batch) { sink.rows += batch.length }, async flush() {}, async close() { return {target: 'count', delivered: sink.rows, bytes: 0, retried: 0, failed: 0} }}
+    return sink
+  }
+  const out = counter()
+  const errors = counter()
+  const spec = {kind: 'file', path, gzip: false}
+  const ctx = {workspace: undefined, aws: {}, clock: systemClock}
+  const threaded = inThread && (await readsInThread(spec))
+  const batches = threaded ? mapFileInThread({path, schema: SCHEMA, rowtimeField: 'event_timestamp', clock: systemClock}) : (await openSource(spec, ctx)).batches()
+  const columns = (name) => compiled.streams.find((s) => s.name === name)?.columns ?? []
+  await runApplication({
+    app,
+    sourceStream: mapping.streamName,
+    mapper: createRecordMapper(mapping, {rowtimeField: 'event_timestamp'}),
+    batches,
+    routes: [
+      {stream: 'DESTINATION_SQL_STREAM', columns: columns('DESTINATION_SQL_STREAM'), sink: out, format: () => ''},
+      {stream: 'error_stream', columns: [], sink: errors, format: () => ''},
+    ],
+    withRowtime: false,
+    clock: systemClock,
+    finite: true,
+  })
+  return {out: out.rows, errors: errors.rows, label: threaded ? 'clickstream app run: mapping on a 2nd thread + engine' : '  app run on one thread (the file source, as before)', rt}
 }
 
 function runEngine(path, probeState = false) {
@@ -191,21 +233,25 @@ try {
     keep('duck', await timed(() => runDuckDB(path)))
     globalThis.gc?.()
     const before = process.memoryUsage().heapUsed
-    const ours = await timed(() => runEngine(path))
+    const ours = await timed(() => runApp(path))
     globalThis.gc?.()
     heap = {before, after: process.memoryUsage().heapUsed}
     snapshotBytes = JSON.stringify(ours.rt.snapshot()).length
     keep('ours', ours)
+    keep('one', await timed(() => runEngine(path)))
+    keep('sequential', await timed(() => runApp(path, false)))
     keep('parse', await timed(() => parseOnly(path)))
     keep('duck1', await timed(() => runDuckDB(path, 1)))
   }
-  const {ours, duck, parse, duck1} = best
+  const {ours, sequential, one, duck, parse, duck1} = best
   const line = (label, r, extra = '') => console.log(label.padEnd(62) + `${r.ms.toFixed(0).padStart(6)} ms wall ${r.cpu.toFixed(0).padStart(6)} ms cpu  ${extra}`)
-  line(`clickstream: JSON + ${ours.mapper} + engine`, ours, `${ours.out} session starts, ${ours.errors} errors`)
+  line(ours.label, ours, `${ours.out} session starts, ${ours.errors} errors`)
+  line(sequential.label, sequential, `${sequential.out} session starts, ${sequential.errors} errors`)
+  line('  one thread, inline loop, same mapping + engine (reference)', one, `${one.out} session starts, ${one.errors} errors`)
   line('  of which JSON parse + mapping alone', parse)
   line('duckdb read_json + window query (peer, default threads)', duck, `${duck.out} session starts`)
   line('duckdb, threads = 1 (for reference)', duck1)
-  console.log(`rows agree: ${ours.out === duck.out ? 'yes' : 'NO'}`)
+  console.log(`rows agree: ${[ours, sequential, one].every((r) => r.out === duck.out) ? 'yes' : 'NO'}`)
   console.log(`speed ratio clickstream / duckdb (wall): ${(duck.ms / ours.ms).toFixed(2)} (bar: >= 0.50); vs duckdb on one thread: ${(duck1.ms / ours.ms).toFixed(2)}; by CPU time: ${(duck.cpu / ours.cpu).toFixed(2)}`)
   // an untimed run that also measures the operator state a quarter of the way through
   const probe = runEngine(path, true)

@@ -1,11 +1,15 @@
+import {stat} from 'node:fs/promises'
 import {formatTarget, openSink, openSource} from '../targets/index.js'
 import type {TargetSpec} from '../targets/spec.js'
-import type {DeliveryReport, Sink, TargetContext} from '../targets/types.js'
+import type {DeliveryReport, InRecord, Sink, TargetContext} from '../targets/types.js'
 import {formatSqlType} from '../sql/types.js'
+import {DISCOVERY_SAMPLE_SIZE} from '../sql/input/discover.js'
 import {createRecordMapper} from '../sql/input/mapper.js'
 import {sourceStreamOf} from '../sql/input/schema.js'
 import {compileSql} from './compile.js'
 import {adjacentSchemaFile, discoverSchema, loadSchemaFile, peekRecords, readTextFile, type ResolvedSchema, type SchemaOrigin} from './input.js'
+import type {MappedBatch} from './mapped-batch.js'
+import {MAP_IN_THREAD_MIN_BYTES, mapFileInThread, type FileThread} from './mapped-file-input.js'
 import {resolveOutputStream, routableStreams, rowFormatter, terminalStreams, type OutputSpec} from './output.js'
 import {runApplication, type OutputRoute} from './runner.js'
 
@@ -22,6 +26,17 @@ export interface AppRunOptions {
   ctx: TargetContext
   signal?: AbortSignal
   heartbeatMs?: number
+  /** Reading and mapping a big `file:` input on a second thread (tests force it or rule it out). */
+  inputThread?: InputThreadOptions
+}
+
+export interface InputThreadOptions {
+  /** Files at least this big are read on the thread. Default MAP_IN_THREAD_MIN_BYTES. */
+  minBytes?: number
+  /** The thread's script (tests, which run the TypeScript sources, give the compiled one). */
+  workerUrl?: URL
+  /** Records per batch the thread hands over. */
+  batchRecords?: number
 }
 
 export interface AppRunResult {
@@ -46,6 +61,30 @@ export function isFiniteInput(spec: TargetSpec, follow: boolean): boolean {
 }
 
 /**
+ * A file big enough is read and mapped on a second thread while the application runs on this
+ * one: the two halves of the work take about as long, and the machine has a core to spare. Other
+ * inputs (stdin, streams, small files) gain nothing from it and are read here.
+ */
+export async function readsInThread(spec: TargetSpec, minBytes = MAP_IN_THREAD_MIN_BYTES): Promise<boolean> {
+  if (spec.kind !== 'file') return false
+  const size = await stat(spec.path).then(
+    (s) => s.size,
+    () => 0,
+  )
+  return size >= minBytes
+}
+
+/** The first records' texts, for schema discovery; the reader is closed after them. */
+async function sampleRecords(batches: AsyncIterable<InRecord[]>, count = DISCOVERY_SAMPLE_SIZE): Promise<string[]> {
+  const samples: string[] = []
+  for await (const batch of batches) {
+    for (const r of batch) if (samples.length < count) samples.push(r.data)
+    if (samples.length >= count) break
+  }
+  return samples
+}
+
+/**
  * `clickstream app run`: compiles the application, maps the input to its source stream, runs it
  * in this process and routes the streams to their targets. A finite input runs to its end and
  * closes every window; a followed stream runs until the signal aborts.
@@ -59,15 +98,34 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
   let schema: ResolvedSchema | undefined = schemaFile === undefined ? undefined : await loadSchemaFile(schemaFile)
 
   const source = await openSource(options.from, ctx, {follow: !finite, signal: options.signal, from: 'trim-horizon'})
+  const inThread = await readsInThread(options.from, options.inputThread?.minBytes)
   const sinks: Sink[] = []
+  let thread: FileThread | undefined
   try {
-    let batches = source.batches()
+    let batches: AsyncIterable<InRecord[] | MappedBatch> | undefined
     if (!schema) {
-      const peeked = await peekRecords(batches)
-      schema = discoverSchema(peeked.samples, formatTarget(options.from))
-      batches = peeked.batches
+      if (inThread) {
+        schema = discoverSchema(await sampleRecords(source.batches()), formatTarget(options.from))
+      } else {
+        const peeked = await peekRecords(source.batches())
+        schema = discoverSchema(peeked.samples, formatTarget(options.from))
+        batches = peeked.batches
+      }
     }
     const {mapping} = schema
+    // Built here even when a thread maps the records: a bad --rowtime path fails before any work.
+    const mapper = createRecordMapper(mapping, {rowtimeField: options.rowtimeField})
+    if (inThread && options.from.kind === 'file') {
+      batches = thread = mapFileInThread({
+        path: options.from.path,
+        schema: schema.json,
+        rowtimeField: options.rowtimeField,
+        clock: ctx.clock,
+        signal: options.signal,
+        workerUrl: options.inputThread?.workerUrl,
+        batchRecords: options.inputThread?.batchRecords,
+      })
+    }
     const app = await compileSql(sql, {sources: [sourceStreamOf(mapping)], file: options.sqlFile})
     const streams = routableStreams(app.streams)
     const specs: OutputSpec[] =
@@ -82,8 +140,8 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
     const report = await runApplication({
       app,
       sourceStream: mapping.streamName,
-      mapper: createRecordMapper(mapping, {rowtimeField: options.rowtimeField}),
-      batches,
+      mapper,
+      batches: batches ?? source.batches(),
       routes,
       withRowtime: options.withRowtime,
       clock: ctx.clock,
@@ -115,6 +173,7 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
       elapsedMs: ctx.clock.now() - started,
     }
   } finally {
+    await thread?.close()
     for (const sink of sinks) await sink.close().catch(() => undefined)
     await source.close()
   }

@@ -6,6 +6,7 @@ import {ERROR_STREAM, errorStreamRow} from '../sql/input/error-stream.js'
 import type {RecordMapper} from '../sql/input/mapper.js'
 import type {Column, Row} from '../sql/types.js'
 import type {InRecord, OutRecord, Sink} from '../targets/types.js'
+import {MappedBatch} from './mapped-batch.js'
 import {formatRowJson} from './output.js'
 
 /** Where one in-application stream's rows go. */
@@ -53,7 +54,8 @@ export interface ApplicationRunOptions {
   /** The source in-application stream rows are pushed into. */
   sourceStream: string
   mapper: RecordMapper
-  batches: AsyncIterable<InRecord[]>
+  /** Records to map with `mapper`, or records another thread has mapped already (a big file). */
+  batches: AsyncIterable<InRecord[] | MappedBatch>
   /** The input's position token after the batches handed out so far. */
   position?: () => string | undefined
   routes: readonly OutputRoute[]
@@ -162,6 +164,20 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
   }
 
   let lastRowWall = clock.now()
+  /** Pushes one row into the source stream; returns why the SQL refused it, if it did. */
+  const push = (row: Row, rowtime: number): string | undefined => {
+    try {
+      runtime.push(options.sourceStream, row, rowtime)
+    } catch (error) {
+      // A row the SQL cannot evaluate (KDA: error_stream) must not stop the application.
+      if (!(error instanceof InputError)) throw error
+      return error.message
+    }
+    counters.rowsIn++
+    counters.lastRowtime = rowtime
+    return undefined
+  }
+
   const processBatch = (batch: InRecord[]) => {
     changed = true
     for (const record of batch) {
@@ -175,18 +191,39 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
       }
       for (let i = 0; i < mapped.rows.length; i++) {
         const rowtime = Math.max(mapped.rowtimes[i], counters.lastRowtime ?? -Infinity)
-        try {
-          runtime.push(options.sourceStream, mapped.rows[i], rowtime)
-        } catch (error) {
-          // A row the SQL cannot evaluate (KDA: error_stream) must not stop the application.
-          if (!(error instanceof InputError)) throw error
-          setAside(record, error.message, rowtime)
-          continue
-        }
-        counters.rowsIn++
-        counters.lastRowtime = rowtime
+        const refused = push(mapped.rows[i], rowtime)
+        if (refused !== undefined) setAside(record, refused, rowtime)
       }
     }
+    lastRowWall = clock.now()
+  }
+
+  // The same steps for records mapped on another thread: the same rows, ROWTIMEs and records
+  // set aside, in the same order. Positions and texts are only built for records set aside.
+  const processMapped = (batch: MappedBatch) => {
+    if (batch.records === 0) return
+    changed = true
+    const {rowCounts, failures, rowtimes} = batch.packed
+    const rows = batch.rows()
+    const arrival = batch.arrival
+    const recordAt = (r: number): InRecord => ({data: batch.data(r), arrival, position: batch.position(r)})
+    let failure = 0
+    let j = 0
+    for (let r = 0; r < batch.records; r++) {
+      counters.recordsIn++
+      if (failure < failures.length && failures[failure].record === r) {
+        const {reason, data} = failures[failure++]
+        setAside({data, arrival, position: batch.position(r)}, reason, counters.lastRowtime ?? arrival)
+        continue
+      }
+      for (const end = j + rowCounts[r]; j < end; j++) {
+        const rowtime = Math.max(rowtimes ? rowtimes[j] : arrival, counters.lastRowtime ?? -Infinity)
+        const refused = push(rows[j], rowtime)
+        if (refused !== undefined) setAside(recordAt(r), refused, rowtime)
+      }
+    }
+    counters.lastArrival = arrival
+    counters.lastPosition = batch.position(batch.records - 1)
     lastRowWall = clock.now()
   }
 
@@ -206,7 +243,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
   try {
     let next = iterator.next()
     while (!signal?.aborted) {
-      let result: IteratorResult<InRecord[]> | typeof TICK
+      let result: IteratorResult<InRecord[] | MappedBatch> | typeof TICK
       if (options.finite) {
         result = await Promise.race([next, aborted])
       } else {
@@ -221,7 +258,8 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
         ended = true
         break
       } else {
-        processBatch(result.value)
+        if (result.value instanceof MappedBatch) processMapped(result.value)
+        else processBatch(result.value)
         next = iterator.next()
       }
       await deliver()

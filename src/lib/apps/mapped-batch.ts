@@ -1,0 +1,336 @@
+import {closeSync, openSync, readSync} from 'node:fs'
+import {CoercionFailure} from '../sql/input/coerce.js'
+import type {MappedRecord} from '../sql/input/mapper.js'
+import type {Column, Row, SqlValue} from '../sql/types.js'
+
+/**
+ * Records read and mapped to rows by another thread, packed so that handing them over is cheap:
+ * a structured clone of rows as arrays of arrays costs the receiving thread about as much as
+ * mapping them itself, while typed arrays move for free and one long string is one copy. Numbers
+ * travel as a Float64Array per column, strings as one joined string and end offsets per column;
+ * anything else (BOOLEAN, VARBINARY, a value of an unexpected kind) as a plain array.
+ */
+export interface PackedBatch {
+  /** Line number of the first record; the others follow one per line. */
+  firstLine: number
+  records: number
+  /** Byte offset in the input where the first record starts. */
+  firstByte: number
+  /** Byte offset just past each record's newline: its text can be read again if needed. */
+  byteEnds: Float64Array
+  /**
+   * The records' text joined by newlines (lines never hold one), for inputs that cannot be read
+   * again at an offset (gzip). Copying every record's text costs the receiving thread a tenth of
+   * its share, for records it almost never needs: those the mapping set aside carry their own.
+   */
+  text?: string
+  /** Rows each record became; 0 for a record set aside. */
+  rowCounts: Uint32Array
+  /** Records the mapping set aside, in order, by their index in this batch. */
+  failures: Array<{record: number; reason: string; data: string}>
+  rows: number
+  columns: PackedColumn[]
+  /** ROWTIME of each row, when taken from a field; otherwise every row's is the arrival time. */
+  rowtimes?: Float64Array
+}
+
+export type PackedColumn =
+  | {kind: 'number'; values: Float64Array; nulls?: Uint8Array}
+  | {kind: 'string'; text: string; ends: Uint32Array; nulls?: Uint8Array}
+  | {kind: 'plain'; values: SqlValue[]}
+
+type ColumnKind = PackedColumn['kind']
+
+const NUMBER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'DECIMAL', 'REAL', 'DOUBLE', 'DATE', 'TIME', 'TIMESTAMP', 'INTERVAL_DAY_TIME', 'INTERVAL_YEAR_MONTH'])
+
+function kindOf(column: Column): ColumnKind {
+  if (NUMBER_TYPES.has(column.type.name)) return 'number'
+  return column.type.name === 'CHAR' || column.type.name === 'VARCHAR' ? 'string' : 'plain'
+}
+
+/** Growable typed arrays: a batch's size is known only when it is taken. */
+function grown<T extends Float64Array | Uint32Array | Uint8Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2))
+  bigger.set(array)
+  return bigger
+}
+
+const NUMBER = 0
+const STRING = 1
+const PLAIN = 2
+
+/**
+ * Collects mapped records on the reading thread and packs their rows as they come (while each
+ * row is still in the cache). Each column is packed by its SQL type; should a value not fit (the
+ * mapper is the judge of values, not this module), that column of that batch goes as a plain
+ * array instead, so nothing is ever altered.
+ */
+export class BatchBuilder {
+  private readonly kinds: number[]
+  private readonly n: number
+  // Per record
+  private records_ = 0
+  private rowCounts = new Uint32Array(1024)
+  private byteEnds = new Float64Array(1024)
+  private texts: string[] = []
+  private failures: Array<{record: number; reason: string; data: string}> = []
+  // Per row, per column (the column's mode for this batch: NUMBER, STRING or PLAIN)
+  private rows = 0
+  private capacity = 0
+  private modes: number[] = []
+  private numbers: Float64Array[] = []
+  private strings: string[] = []
+  private ends: Uint32Array[] = []
+  private nulls: Array<Uint8Array | undefined> = []
+  private plains: SqlValue[][] = []
+  private rowtimes = new Float64Array(0)
+  private firstLine = 0
+  private firstByte = 0
+  private lastByte = 0
+  /** Characters of record text collected so far (to bound a batch's size). */
+  chars = 0
+
+  constructor(
+    columns: readonly Column[],
+    private readonly options: {withRowtimes: boolean; withText: boolean},
+  ) {
+    this.kinds = columns.map((c) => (kindOf(c) === 'number' ? NUMBER : kindOf(c) === 'string' ? STRING : PLAIN))
+    this.n = columns.length
+    this.reset()
+  }
+
+  get records(): number {
+    return this.records_
+  }
+
+  /** Adds the record on line `line`, ending at byte `end`, as the mapper mapped it. */
+  add(line: number, end: number, text: string, mapped: MappedRecord | CoercionFailure): void {
+    const record = this.records_++
+    if (record === 0) {
+      this.firstLine = line
+      this.firstByte = this.lastByte
+    }
+    if (record === this.rowCounts.length) {
+      this.rowCounts = grown(this.rowCounts, record + 1)
+      this.byteEnds = grown(this.byteEnds, record + 1)
+    }
+    this.byteEnds[record] = end
+    this.lastByte = end
+    this.chars += text.length + 1
+    if (this.options.withText) this.texts.push(text)
+    if (mapped instanceof CoercionFailure) {
+      this.rowCounts[record] = 0
+      this.failures.push({record, reason: mapped.reason, data: text})
+      return
+    }
+    const rows = mapped.rows
+    this.rowCounts[record] = rows.length
+    for (let i = 0; i < rows.length; i++) {
+      if (this.rows === this.capacity) this.grow()
+      if (this.options.withRowtimes) this.rowtimes[this.rows] = mapped.rowtimes[i]
+      this.addRow(rows[i])
+    }
+  }
+
+  private addRow(row: Row): void {
+    const j = this.rows++
+    for (let c = 0; c < this.n; c++) {
+      const v = row[c]
+      const mode = this.modes[c]
+      if (mode === NUMBER) {
+        if (typeof v === 'number') this.numbers[c][j] = v
+        else if (v === null) (this.nulls[c] ??= new Uint8Array(this.capacity))[j] = 1
+        else this.toPlain(c, j, v)
+      } else if (mode === STRING) {
+        if (typeof v === 'string') this.strings[c] += v
+        else if (v === null) (this.nulls[c] ??= new Uint8Array(this.capacity))[j] = 1
+        else {
+          this.toPlain(c, j, v)
+          continue
+        }
+        this.ends[c][j] = this.strings[c].length
+      } else {
+        this.plains[c].push(v)
+      }
+    }
+  }
+
+  /** Column `c` goes plain in this batch from row `j` on: the rows packed so far are unpacked. */
+  private toPlain(c: number, j: number, value: SqlValue): void {
+    const values = unpackColumn(this.column(c, j), j)
+    values.push(value)
+    this.plains[c] = values
+    this.modes[c] = PLAIN
+  }
+
+  private column(c: number, rows: number): PackedColumn {
+    const nulls = this.nulls[c]?.subarray(0, rows)
+    if (this.modes[c] === NUMBER) {
+      const values = this.numbers[c].subarray(0, rows)
+      return nulls ? {kind: 'number', values, nulls} : {kind: 'number', values}
+    }
+    if (this.modes[c] === STRING) {
+      const ends = this.ends[c].subarray(0, rows)
+      return nulls ? {kind: 'string', text: this.strings[c], ends, nulls} : {kind: 'string', text: this.strings[c], ends}
+    }
+    return {kind: 'plain', values: this.plains[c]}
+  }
+
+  private grow(): void {
+    const length = this.rows + 1
+    this.capacity = Math.max(length, this.capacity * 2, 1024)
+    for (let c = 0; c < this.n; c++) {
+      if (this.modes[c] === NUMBER) this.numbers[c] = grown(this.numbers[c], this.capacity)
+      else if (this.modes[c] === STRING) this.ends[c] = grown(this.ends[c], this.capacity)
+      const nulls = this.nulls[c]
+      if (nulls) this.nulls[c] = grown(nulls, this.capacity)
+    }
+    if (this.options.withRowtimes) this.rowtimes = grown(this.rowtimes, this.capacity)
+  }
+
+  private reset(): void {
+    this.records_ = 0
+    this.texts = []
+    this.failures = []
+    this.rows = 0
+    this.capacity = 0
+    this.modes = this.kinds.slice()
+    this.numbers = this.kinds.map(() => new Float64Array(0))
+    this.strings = this.kinds.map(() => '')
+    this.ends = this.kinds.map(() => new Uint32Array(0))
+    this.nulls = this.kinds.map(() => undefined)
+    this.plains = this.kinds.map(() => [])
+    this.rowtimes = new Float64Array(0)
+    this.chars = 0
+  }
+
+  /** The batch so far, with the buffers to transfer rather than copy; the builder starts over. */
+  take(): {batch: PackedBatch; transfer: ArrayBuffer[]} {
+    const m = this.rows
+    const records = this.records_
+    // Exact copies of the per-record arrays: those buffers are kept for the next batch.
+    const batch: PackedBatch = {
+      firstLine: this.firstLine,
+      records,
+      firstByte: this.firstByte,
+      byteEnds: this.byteEnds.slice(0, records),
+      text: this.options.withText ? this.texts.join('\n') : undefined,
+      rowCounts: this.rowCounts.slice(0, records),
+      failures: this.failures,
+      rows: m,
+      columns: this.kinds.map((_, c) => this.column(c, m)),
+      rowtimes: this.options.withRowtimes ? this.rowtimes.subarray(0, m) : undefined,
+    }
+    const transfer: ArrayBuffer[] = [batch.byteEnds.buffer as ArrayBuffer, batch.rowCounts.buffer as ArrayBuffer]
+    if (batch.rowtimes) transfer.push(batch.rowtimes.buffer as ArrayBuffer)
+    for (const col of batch.columns) {
+      if (col.kind === 'plain') continue
+      transfer.push((col.kind === 'number' ? col.values.buffer : col.ends.buffer) as ArrayBuffer)
+      if (col.nulls) transfer.push(col.nulls.buffer as ArrayBuffer)
+    }
+    this.reset()
+    return {batch, transfer}
+  }
+}
+
+/** The values of a packed column, as they were before packing. */
+function unpackColumn(col: PackedColumn, m: number): SqlValue[] {
+  const out: SqlValue[] = new Array(m)
+  if (col.kind === 'number') {
+    const {values, nulls} = col
+    for (let j = 0; j < m; j++) out[j] = nulls !== undefined && nulls[j] === 1 ? null : values[j]
+  } else if (col.kind === 'string') {
+    const {text, ends, nulls} = col
+    let start = 0
+    for (let j = 0; j < m; j++) {
+      out[j] = nulls !== undefined && nulls[j] === 1 ? null : own(text.slice(start, ends[j]))
+      start = ends[j]
+    }
+  } else {
+    for (let j = 0; j < m; j++) out[j] = col.values[j]
+  }
+  return out
+}
+
+/**
+ * V8 cuts a substring of 13 characters or more as a view into its parent, which would keep a
+ * whole batch's column text alive for as long as the engine keeps one value of it (a partition
+ * key, say). Such strings are copied; shorter ones are copies already.
+ */
+const SLICE_MIN_LENGTH = 13
+const own = (s: string): string => (s.length < SLICE_MIN_LENGTH ? s : (' ' + s).slice(1))
+
+/** A batch as the thread running the application receives it. */
+export class MappedBatch {
+  constructor(
+    readonly packed: PackedBatch,
+    /** The input as positions name it (`PATH` of `PATH:LINE`). */
+    private readonly path: string,
+    /** When this thread took the batch: the arrival time of its records. */
+    readonly arrival: number,
+  ) {}
+
+  get records(): number {
+    return this.packed.records
+  }
+
+  /** The position of record `i`, as the `file:` source gives it. */
+  position(i: number): string {
+    return `${this.path}:${this.packed.firstLine + i}`
+  }
+
+  /**
+   * The text of record `i`: carried by a record set aside, else in the batch (gzip), else read
+   * again from the file at its offsets (only for a row the SQL refuses, which is rare).
+   */
+  data(i: number): string {
+    const {failures, text, byteEnds, firstByte} = this.packed
+    const failure = failures.find((f) => f.record === i)
+    if (failure) return failure.data
+    if (text !== undefined) return text.split('\n')[i]
+    return readRecordText(this.path, i === 0 ? firstByte : byteEnds[i - 1], byteEnds[i])
+  }
+
+  /** Unpacks the rows, column by column. */
+  rows(): Row[] {
+    const {rows: m, columns} = this.packed
+    const n = columns.length
+    const out: Row[] = new Array(m)
+    for (let j = 0; j < m; j++) out[j] = new Array(n)
+    for (let c = 0; c < n; c++) {
+      const col = columns[c]
+      if (col.kind === 'number') {
+        const {values, nulls} = col
+        if (nulls) for (let j = 0; j < m; j++) out[j][c] = nulls[j] === 1 ? null : values[j]
+        else for (let j = 0; j < m; j++) out[j][c] = values[j]
+      } else if (col.kind === 'string') {
+        const {text, ends, nulls} = col
+        let start = 0
+        for (let j = 0; j < m; j++) {
+          const end = ends[j]
+          out[j][c] = nulls !== undefined && nulls[j] === 1 ? null : own(text.slice(start, end))
+          start = end
+        }
+      } else {
+        const {values} = col
+        for (let j = 0; j < m; j++) out[j][c] = values[j]
+      }
+    }
+    return out
+  }
+}
+
+/** A line's text from its bytes, as the line reader cuts it: without its LF, nor a CR before it. */
+function readRecordText(path: string, start: number, end: number): string {
+  const bytes = Buffer.alloc(end - start)
+  const fd = openSync(path, 'r')
+  try {
+    readSync(fd, bytes, 0, bytes.length, start)
+  } finally {
+    closeSync(fd)
+  }
+  let length = bytes.length
+  if (length > 0 && bytes[length - 1] === 0x0a) length--
+  if (length > 0 && bytes[length - 1] === 0x0d) length--
+  return bytes.toString('utf8', 0, length)
+}
