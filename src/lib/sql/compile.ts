@@ -385,7 +385,8 @@ function compileBinary(e: Extract<Expr, {type: 'binary'}>, r: Resolver): Bound {
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
-        return x === null || y === null ? null : toText(x, a.type) + toText(y, b.type)
+        if (x === null || y === null) return null
+        return (typeof x === 'string' ? x : toText(x, a.type)) + (typeof y === 'string' ? y : toText(y, b.type))
       }, {name: 'VARCHAR', length: (a.type.length ?? 0) + (b.type.length ?? 0) || undefined}, parts)
   }
   return compileArithmetic(e, a, b, r)

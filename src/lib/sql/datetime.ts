@@ -243,24 +243,17 @@ const TWO_DIGITS = Array.from({length: 60}, (_, i) => (i < 10 ? '0' : '') + i)
  * column per row): the fields come from one division each and a table of two-digit strings.
  */
 function clockFormatter(parts: PatternPart[]): ((ms: number) => string) | undefined {
-  const codes: (string | 'H' | 'm' | 's')[] = []
+  const terms: string[] = []
   for (const p of parts) {
-    if (p.literal !== undefined) codes.push(p.literal)
-    else if (p.count === 2 && (p.letter === 'H' || p.letter === 'm' || p.letter === 's')) codes.push(p.letter)
+    if (p.literal !== undefined) terms.push(JSON.stringify(p.literal))
+    else if (p.count === 2 && p.letter === 'H') terms.push('two[Math.floor(seconds / 3600)]')
+    else if (p.count === 2 && p.letter === 'm') terms.push('two[Math.floor(seconds / 60) % 60]')
+    else if (p.count === 2 && p.letter === 's') terms.push('two[seconds % 60]')
     else return undefined
   }
-  const isField = codes.map((c, i) => parts[i].literal === undefined && c.length === 1)
-  return (ms) => {
-    const day = ((ms % 86_400_000) + 86_400_000) % 86_400_000
-    const seconds = Math.floor(day / 1000)
-    let out = ''
-    for (let i = 0; i < codes.length; i++) {
-      const c = codes[i]
-      if (!isField[i]) out += c
-      else out += TWO_DIGITS[c === 'H' ? Math.floor(seconds / 3600) : c === 'm' ? Math.floor(seconds / 60) % 60 : seconds % 60]
-    }
-    return out
-  }
+  // One expression per template (literals are JSON-quoted): no loop over its parts per value.
+  const body = `const seconds = Math.floor((((ms % 86400000) + 86400000) % 86400000) / 1000)\nreturn ${terms.join(' + ') || "''"}`
+  return new Function('two', `return function clock(ms) {\n${body}\n}`)(TWO_DIGITS) as (ms: number) => string
 }
 
 /**
