@@ -52,7 +52,7 @@ const TOMBSTONE = -2
  * short, and the state: usually one miss per row. Other keys (numbers, booleans) go through a Map.
  */
 export class LastValueTable {
-  /** Slot → partition id (EMPTY, TOMBSTONE); linear probing, at most half full. */
+  /** Slot → partition id (EMPTY, TOMBSTONE); linear probing, at most three quarters full (small enough to stay in cache). */
   private index = new Int32Array(1024).fill(EMPTY)
   private used = 0
   private readonly otherIds = new Map<PartitionKey, number>()
@@ -99,7 +99,7 @@ export class LastValueTable {
     if (reuse >= 0) index[reuse] = id
     else {
       index[slot] = id
-      if (++this.used * 2 > index.length) this.rehash()
+      if (++this.used * 4 > index.length * 3) this.rehash()
     }
     return id
   }
@@ -149,10 +149,10 @@ export class LastValueTable {
     this.capacity = capacity
   }
 
-  /** A fresh index for the live string keys, a quarter full (tombstones are dropped). */
+  /** A fresh index for the live string keys, at most half full (tombstones are dropped). */
   private rehash(): void {
     let size = 1024
-    while (size < this.live * 4) size *= 2
+    while (size < this.live * 2) size *= 2
     const index = new Int32Array(size).fill(EMPTY)
     const mask = size - 1
     let used = 0
