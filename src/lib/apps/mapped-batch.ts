@@ -1,6 +1,6 @@
 import {closeSync, openSync, readSync} from 'node:fs'
 import {CoercionFailure} from '../sql/input/coerce.js'
-import type {MappedRecord} from '../sql/input/mapper.js'
+import {NUMBER_COLUMN, TEXT_COLUMN, type MappedRecord, type WrittenRow} from '../sql/input/mapper.js'
 import type {Column, Row, SqlValue} from '../sql/types.js'
 
 /**
@@ -50,15 +50,108 @@ function kindOf(column: Column): ColumnKind {
 }
 
 /** Growable typed arrays: a batch's size is known only when it is taken. */
-function grown<T extends Float64Array | Uint32Array | Uint8Array>(array: T, length: number): T {
+function grown<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(array: T, length: number): T {
   const bigger = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2))
   bigger.set(array)
   return bigger
 }
 
+/** Code units per String.fromCharCode call when a column's text is made from UTF-16. */
+const FROM_CHAR_CODES = 8192
+
+/**
+ * A string column's text, written character by character as values come and made one string
+ * when the batch is taken. Appending to a string instead (`+=`) makes a rope of thousands of
+ * pieces that postMessage must flatten, and joining an array of them costs as much (~100 ms per
+ * 1M records of 4 string columns); nor is anything kept alive meanwhile. Characters are Latin-1
+ * bytes until a value needs more, then UTF-16 code units (lone surrogates included). The buffer
+ * serves batch after batch.
+ */
+class ColumnText {
+  private bytes = new Uint8Array(4096)
+  private units: Uint16Array | undefined
+  length = 0
+
+  append(value: string): void {
+    const n = value.length
+    const start = this.length
+    if (this.units === undefined) {
+      if (start + n > this.bytes.length) this.bytes = grown(this.bytes, start + n)
+      const bytes = this.bytes
+      let i = 0
+      for (; i < n; i++) {
+        const code = value.charCodeAt(i)
+        if (code > 0xff) break
+        bytes[start + i] = code
+      }
+      if (i === n) {
+        this.length = start + n
+        return
+      }
+      this.widen()
+    }
+    this.appendUnits(value)
+  }
+
+  /** Appends the characters `text[from, to)`: `append(text.slice(from, to))`, without the slice. */
+  appendRange(text: string, from: number, to: number): void {
+    const start = this.length - from
+    if (this.units === undefined) {
+      if (start + to > this.bytes.length) this.bytes = grown(this.bytes, start + to)
+      const bytes = this.bytes
+      let i = from
+      for (; i < to; i++) {
+        const code = text.charCodeAt(i)
+        if (code > 0xff) break
+        bytes[start + i] = code
+      }
+      if (i === to) {
+        this.length = start + to
+        return
+      }
+      this.widen()
+    }
+    this.appendUnits(text.slice(from, to))
+  }
+
+  private appendUnits(value: string): void {
+    const n = value.length
+    let at = this.length
+    if (at + n > this.units!.length) this.units = grown(this.units!, at + n)
+    const units = this.units!
+    for (let i = 0; i < n; i++) units[at++] = value.charCodeAt(i)
+    this.length = at
+  }
+
+  private widen(): void {
+    const units = new Uint16Array(Math.max(this.bytes.length, 1024))
+    units.set(this.bytes.subarray(0, this.length))
+    this.units = units
+  }
+
+  clear(): void {
+    this.length = 0
+    this.units = undefined
+  }
+
+  /** The text so far; the column starts over. */
+  take(): string {
+    const length = this.length
+    const units = this.units
+    this.clear()
+    if (units === undefined) return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, length).toString('latin1')
+    let text = ''
+    for (let i = 0; i < length; i += FROM_CHAR_CODES) text += String.fromCharCode(...units.subarray(i, Math.min(i + FROM_CHAR_CODES, length)))
+    return text
+  }
+}
+
 const NUMBER = 0
 const STRING = 1
 const PLAIN = 2
+
+/** Rows a batch's columns have room for at first, when the batch before it was smaller. */
+const MIN_CAPACITY = 1024
 
 /**
  * Collects mapped records on the reading thread and packs their rows as they come (while each
@@ -78,9 +171,11 @@ export class BatchBuilder {
   // Per row, per column (the column's mode for this batch: NUMBER, STRING or PLAIN)
   private rows = 0
   private capacity = 0
+  /** The rows of the last batch: the next one is likely as large. */
+  private lastRows = 0
   private modes: number[] = []
   private numbers: Float64Array[] = []
-  private strings: string[] = []
+  private readonly strings: ColumnText[]
   private ends: Uint32Array[] = []
   private nulls: Array<Uint8Array | undefined> = []
   private plains: SqlValue[][] = []
@@ -97,6 +192,7 @@ export class BatchBuilder {
   ) {
     this.kinds = columns.map((c) => (kindOf(c) === 'number' ? NUMBER : kindOf(c) === 'string' ? STRING : PLAIN))
     this.n = columns.length
+    this.strings = this.kinds.map(() => new ColumnText())
     this.reset()
   }
 
@@ -106,6 +202,41 @@ export class BatchBuilder {
 
   /** Adds the record on line `line`, ending at byte `end`, as the mapper mapped it. */
   add(line: number, end: number, text: string, mapped: MappedRecord | CoercionFailure): void {
+    const record = this.addRecord(line, end, text.length, text)
+    if (mapped instanceof CoercionFailure) {
+      this.rowCounts[record] = 0
+      this.failures.push({record, reason: mapped.reason, data: text})
+      return
+    }
+    const rows = mapped.rows
+    this.rowCounts[record] = rows.length
+    for (let i = 0; i < rows.length; i++) this.addRow(rows[i], mapped.rowtimes[i])
+  }
+
+  /**
+   * Adds a record of `length` characters that became the one row `row` (which the caller may then
+   * reuse), as `add` would. Its `text` is needed only when the batch carries texts (`withText`).
+   */
+  addWritten(line: number, end: number, length: number, text: string | undefined, row: WrittenRow): void {
+    const record = this.addRecord(line, end, length, text)
+    this.rowCounts[record] = 1
+    if (this.rows === this.capacity) this.grow()
+    const j = this.rows++
+    if (this.options.withRowtimes) this.rowtimes[j] = row.rowtime
+    const modes = this.modes
+    for (let c = 0; c < this.n; c++) {
+      const tag = row.tags[c]
+      const mode = modes[c]
+      if (tag === TEXT_COLUMN && mode === STRING) {
+        const columnText = this.strings[c]
+        columnText.appendRange(row.text, row.from[c], row.to[c])
+        this.ends[c][j] = columnText.length
+      } else if (tag === NUMBER_COLUMN && mode === NUMBER) this.numbers[c][j] = row.numbers[c]
+      else this.addValue(c, j, row.value(c))
+    }
+  }
+
+  private addRecord(line: number, end: number, length: number, text: string | undefined): number {
     const record = this.records_++
     if (record === 0) {
       this.firstLine = line
@@ -117,42 +248,37 @@ export class BatchBuilder {
     }
     this.byteEnds[record] = end
     this.lastByte = end
-    this.chars += text.length + 1
-    if (this.options.withText) this.texts.push(text)
-    if (mapped instanceof CoercionFailure) {
-      this.rowCounts[record] = 0
-      this.failures.push({record, reason: mapped.reason, data: text})
-      return
-    }
-    const rows = mapped.rows
-    this.rowCounts[record] = rows.length
-    for (let i = 0; i < rows.length; i++) {
-      if (this.rows === this.capacity) this.grow()
-      if (this.options.withRowtimes) this.rowtimes[this.rows] = mapped.rowtimes[i]
-      this.addRow(rows[i])
-    }
+    this.chars += length + 1
+    if (this.options.withText) this.texts.push(text!)
+    return record
   }
 
-  private addRow(row: Row): void {
+  private addRow(row: Row, rowtime: number): void {
+    if (this.rows === this.capacity) this.grow()
     const j = this.rows++
-    for (let c = 0; c < this.n; c++) {
-      const v = row[c]
-      const mode = this.modes[c]
-      if (mode === NUMBER) {
-        if (typeof v === 'number') this.numbers[c][j] = v
-        else if (v === null) (this.nulls[c] ??= new Uint8Array(this.capacity))[j] = 1
-        else this.toPlain(c, j, v)
-      } else if (mode === STRING) {
-        if (typeof v === 'string') this.strings[c] += v
-        else if (v === null) (this.nulls[c] ??= new Uint8Array(this.capacity))[j] = 1
-        else {
-          this.toPlain(c, j, v)
-          continue
-        }
+    if (this.options.withRowtimes) this.rowtimes[j] = rowtime
+    for (let c = 0; c < this.n; c++) this.addValue(c, j, row[c])
+  }
+
+  /** Column `c` of row `j`. */
+  private addValue(c: number, j: number, v: SqlValue): void {
+    const mode = this.modes[c]
+    if (mode === NUMBER) {
+      if (typeof v === 'number') this.numbers[c][j] = v
+      else if (v === null) (this.nulls[c] ??= new Uint8Array(this.capacity))[j] = 1
+      else this.toPlain(c, j, v)
+    } else if (mode === STRING) {
+      if (typeof v === 'string') {
+        const text = this.strings[c]
+        text.append(v)
+        this.ends[c][j] = text.length
+      } else if (v === null) {
+        const nulls = (this.nulls[c] ??= new Uint8Array(this.capacity))
+        nulls[j] = 1
         this.ends[c][j] = this.strings[c].length
-      } else {
-        this.plains[c].push(v)
-      }
+      } else this.toPlain(c, j, v)
+    } else {
+      this.plains[c].push(v)
     }
   }
 
@@ -164,6 +290,7 @@ export class BatchBuilder {
     this.modes[c] = PLAIN
   }
 
+  /** Column `c` of the first `rows` rows, packed; a string column's text is taken. */
   private column(c: number, rows: number): PackedColumn {
     const nulls = this.nulls[c]?.subarray(0, rows)
     if (this.modes[c] === NUMBER) {
@@ -172,14 +299,15 @@ export class BatchBuilder {
     }
     if (this.modes[c] === STRING) {
       const ends = this.ends[c].subarray(0, rows)
-      return nulls ? {kind: 'string', text: this.strings[c], ends, nulls} : {kind: 'string', text: this.strings[c], ends}
+      const text = this.strings[c].take()
+      return nulls ? {kind: 'string', text, ends, nulls} : {kind: 'string', text, ends}
     }
     return {kind: 'plain', values: this.plains[c]}
   }
 
   private grow(): void {
     const length = this.rows + 1
-    this.capacity = Math.max(length, this.capacity * 2, 1024)
+    this.capacity = Math.max(length, this.capacity * 2, this.lastRows, MIN_CAPACITY)
     for (let c = 0; c < this.n; c++) {
       if (this.modes[c] === NUMBER) this.numbers[c] = grown(this.numbers[c], this.capacity)
       else if (this.modes[c] === STRING) this.ends[c] = grown(this.ends[c], this.capacity)
@@ -190,6 +318,7 @@ export class BatchBuilder {
   }
 
   private reset(): void {
+    this.lastRows = this.rows
     this.records_ = 0
     this.texts = []
     this.failures = []
@@ -197,7 +326,7 @@ export class BatchBuilder {
     this.capacity = 0
     this.modes = this.kinds.slice()
     this.numbers = this.kinds.map(() => new Float64Array(0))
-    this.strings = this.kinds.map(() => '')
+    for (const text of this.strings) text.clear()
     this.ends = this.kinds.map(() => new Uint32Array(0))
     this.nulls = this.kinds.map(() => undefined)
     this.plains = this.kinds.map(() => [])

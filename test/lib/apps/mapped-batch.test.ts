@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {BatchBuilder, MappedBatch} from '../../../src/lib/apps/mapped-batch.js'
 import {CoercionFailure} from '../../../src/lib/sql/input/coerce.js'
+import {NUMBER_COLUMN, TEXT_COLUMN, VALUE_COLUMN, WrittenRow} from '../../../src/lib/sql/input/mapper.js'
 import type {Column, Row} from '../../../src/lib/sql/types.js'
 
 const COLUMNS: Column[] = [
@@ -66,5 +67,61 @@ describe('packed batches', () => {
 
   it('leave ROWTIMEs out when they are the arrival time', () => {
     expect(roundTrip([{rows: [[1, 'a', null, null, 1]], rowtimes: [0]}], false).packed.rowtimes).toBeUndefined()
+  })
+})
+
+describe('packed batches of rows the row writer wrote', () => {
+  /** A row of COLUMNS whose string is `text.slice(from, to)`, left in the text. */
+  const written = (text: string, from: number, to: number, n: number, t: number) => {
+    const row = new WrittenRow(COLUMNS.length)
+    row.text = text
+    row.tags.set([NUMBER_COLUMN, TEXT_COLUMN, VALUE_COLUMN, VALUE_COLUMN, NUMBER_COLUMN])
+    row.numbers[0] = n
+    row.from[1] = from
+    row.to[1] = to
+    row.values[2] = n > 1
+    row.values[3] = null
+    row.numbers[4] = t
+    row.rowtime = t
+    return row
+  }
+
+  const send = (builder: BatchBuilder) => {
+    const {batch, transfer} = builder.take()
+    return new MappedBatch(structuredClone(batch, {transfer}), 'in.ndjson', 0)
+  }
+
+  it('give back strings left in the text as strings made, Latin-1 or not, batch after batch', () => {
+    const builder = new BatchBuilder(COLUMNS, {withRowtimes: true, withText: false})
+    const text = '{"s":"plain"}\n{"s":"größe"}\n{"s":"日本語 ✓"}\n{"s":"\ud800"}\n'
+    const spans = [...text.matchAll(/"s":"([^"]*)"/g)].map((m) => [m.index + 5, m.index + 5 + m[1].length])
+    // Given rows whose strings are in the text, one of them a string made (with a multi-byte
+    // character), and a NULL
+    spans.forEach(([from, to], i) => builder.addWritten(i + 1, (i + 1) * 20, 13, undefined, written(text, from, to, i, 1000 + i)))
+    builder.add(5, 100, '{"s":"ž"}', {rows: [[9, 'ž', null, null, 9]], rowtimes: [9]})
+    builder.add(6, 120, '{"s":null}', {rows: [[10, null, null, null, 10]], rowtimes: [10]})
+    const first = send(builder)
+    // Then the strings are as made
+    expect(first.rows().map((r) => r[1])).toEqual(['plain', 'größe', '日本語 ✓', '\ud800', 'ž', null])
+    expect(first.rows()[2]).toEqual([2, '日本語 ✓', true, null, 1002])
+    expect(Array.from(first.packed.rowtimes!)).toEqual([1000, 1001, 1002, 1003, 9, 10])
+    expect(first.packed.columns[1].kind).toBe('string')
+    // And the next batch starts afresh (in Latin-1 again)
+    builder.addWritten(7, 140, 13, undefined, written(text, spans[0][0], spans[0][1], 7, 7))
+    expect(send(builder).rows()).toEqual([[7, 'plain', true, null, 7]])
+  })
+
+  it('send a column as it is when a value does not fit its type, wherever the value was', () => {
+    const builder = new BatchBuilder(COLUMNS, {withRowtimes: false, withText: false})
+    const text = '"abc"'
+    builder.addWritten(1, 10, 5, undefined, written(text, 1, 4, 1, 1))
+    const odd = written(text, 1, 4, 2, 2)
+    odd.tags[1] = NUMBER_COLUMN
+    odd.numbers[1] = 42
+    builder.addWritten(2, 20, 5, undefined, odd)
+    builder.addWritten(3, 30, 5, undefined, written(text, 2, 3, 3, 3))
+    const batch = send(builder)
+    expect(batch.rows().map((r) => r[1])).toEqual(['abc', 42, 'b'])
+    expect(batch.packed.columns[1].kind).toBe('plain')
   })
 })

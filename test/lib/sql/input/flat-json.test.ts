@@ -4,7 +4,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest'
 import {Random} from '../../../../src/lib/core/random.js'
 import {CoercionFailure} from '../../../../src/lib/sql/input/coerce.js'
 import {createFlatJsonReader} from '../../../../src/lib/sql/input/flat-json.js'
-import {createJsonParseMapper, createRecordMapper, type RecordMapperOptions} from '../../../../src/lib/sql/input/mapper.js'
+import {createJsonParseMapper, createRecordMapper, createRowWriter, VALUE_COLUMN, WrittenRow, type RecordMapperOptions} from '../../../../src/lib/sql/input/mapper.js'
 import {parseInputSchema} from '../../../../src/lib/sql/input/schema.js'
 
 // The mapper of flat records (columns that are top-level keys) reads values out of the text with
@@ -106,6 +106,26 @@ describe('flat JSON records are mapped as JSON.parse maps them', () => {
     expect(kept[39]).toBe('a long enough value 39')
     // 40 records of 1 MB: slices of them would keep 40 MB.
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(10_000_000)
+  })
+
+  it('reads a record that is a line of a larger text only as far as the line goes', () => {
+    // Given a template that takes whitespace (learned from the first line), and lines whose
+    // whitespace, or lack of a closing brace, would let a match run on into the next lines
+    const mapping = schema([['a', 'INTEGER', '$.a'], ['b', 'VARCHAR(8)', '$.b']])
+    const write = createRowWriter(mapping)
+    const reference = createJsonParseMapper(mapping)
+    const lines = ['{ "a": 1, "b": "x" }', '{ "a": 2, "b": "y"', '}', '{ "a": 3, "b": "z" }  ', '   ', '', '{ "a": 4,', '"b": "w" }', '{"a":5,"b":"v"} \r', '{ "a": 6, "b": "u" }']
+    const text = lines.join('\n')
+    const out = new WrittenRow(2)
+    let from = 0
+    for (const line of lines) {
+      // When each is read where it is
+      const result = write(text, from, from + line.length, 0, out)
+      from += line.length + 1
+      // Then it is read as the line alone is
+      const actual = result === true ? {rows: [[out.value(0), out.value(1)]], rowtimes: [out.rowtime]} : result
+      expect({line, actual}).toStrictEqual({line, actual: reference(line, 0)})
+    }
   })
 
   it('leaves mappings that reach beyond top-level keys, or into Object.prototype, to JSON.parse', () => {
@@ -275,6 +295,38 @@ function records(seed: number, count: number): string[] {
   return lines
 }
 
+const COLUMN_SETS: Array<[string, Array<[string, string, string]>, RecordMapperOptions]> = [
+  ['every wanted key as VARCHAR', WANTED.map((k, i): [string, string, string] => [`c${i}`, 'VARCHAR(64)', `$['${k}']`]), {}],
+  [
+    'typed columns, ROWTIME from ts',
+    [
+      ['user_id', 'VARCHAR(7)', '$.user_id'],
+      ['event_timestamp', 'BIGINT', '$.event_timestamp'],
+      ['event_name', 'CHAR(8)', '$.event_name'],
+      ['n', 'DOUBLE', '$.n'],
+      ['flag', 'BOOLEAN', '$.flag'],
+      ['ts', 'TIMESTAMP', '$.ts'],
+      ['cyr', 'VARCHAR(4)', '$.ключ'],
+      ['quoted', 'INTEGER', `$['a"b']`],
+    ] as Array<[string, string, string]>,
+    {rowtimeField: 'ts'},
+  ],
+  [
+    'more types',
+    [
+      ['n', 'REAL', '$.n'],
+      ['x', 'DECIMAL(5,2)', "$['x y']"],
+      ['e', 'TINYINT', "$['']"],
+      ['one', 'DATE', '$.1'],
+      ['t', 'TIME', '$.event_name'],
+      ['b', 'VARBINARY(4)', '$.user_id'],
+      ['i', 'SMALLINT', '$.event_timestamp'],
+    ] as Array<[string, string, string]>,
+    {rowtimeField: '$.ts'},
+  ],
+  ['the clickstream columns', [['user_id', 'VARCHAR(7)', '$.user_id'], ['event_timestamp', 'BIGINT', '$.event_timestamp'], ['event_name', 'VARCHAR(16)', '$.event_name']] as Array<[string, string, string]>, {rowtimeField: 'event_timestamp'}],
+]
+
 describe('the flat mapper agrees with the JSON.parse mapper on generated records', () => {
   const lines = records(20240501, 40_000)
 
@@ -296,37 +348,7 @@ describe('the flat mapper agrees with the JSON.parse mapper on generated records
     expect(parse.mock.calls.length).toBeLessThan(lines.length * 0.4)
   })
 
-  it.each([
-    ['every wanted key as VARCHAR', WANTED.map((k, i): [string, string, string] => [`c${i}`, 'VARCHAR(64)', `$['${k}']`]), {}],
-    [
-      'typed columns, ROWTIME from ts',
-      [
-        ['user_id', 'VARCHAR(7)', '$.user_id'],
-        ['event_timestamp', 'BIGINT', '$.event_timestamp'],
-        ['event_name', 'CHAR(8)', '$.event_name'],
-        ['n', 'DOUBLE', '$.n'],
-        ['flag', 'BOOLEAN', '$.flag'],
-        ['ts', 'TIMESTAMP', '$.ts'],
-        ['cyr', 'VARCHAR(4)', '$.ключ'],
-        ['quoted', 'INTEGER', `$['a"b']`],
-      ] as Array<[string, string, string]>,
-      {rowtimeField: 'ts'},
-    ],
-    [
-      'more types',
-      [
-        ['n', 'REAL', '$.n'],
-        ['x', 'DECIMAL(5,2)', "$['x y']"],
-        ['e', 'TINYINT', "$['']"],
-        ['one', 'DATE', '$.1'],
-        ['t', 'TIME', '$.event_name'],
-        ['b', 'VARBINARY(4)', '$.user_id'],
-        ['i', 'SMALLINT', '$.event_timestamp'],
-      ] as Array<[string, string, string]>,
-      {rowtimeField: '$.ts'},
-    ],
-    ['the clickstream columns', [['user_id', 'VARCHAR(7)', '$.user_id'], ['event_timestamp', 'BIGINT', '$.event_timestamp'], ['event_name', 'VARCHAR(16)', '$.event_name']] as Array<[string, string, string]>, {rowtimeField: 'event_timestamp'}],
-  ])('%s', (_, columns, options) => {
+  it.each(COLUMN_SETS)('%s', (_, columns, options) => {
     const {fast, reference} = pair(columns, options)
     let mapped = 0
     for (const [i, line] of lines.entries()) {
@@ -337,6 +359,36 @@ describe('the flat mapper agrees with the JSON.parse mapper on generated records
       if (!sameResult(actual, expected)) expect({line, result: actual}).toStrictEqual({line, result: expected})
     }
     expect(mapped).toBeGreaterThan(1000)
+  })
+
+  // The reading thread's writer reads each record where it is in the text it was decoded with:
+  // here lines joined by LF or CRLF, so that a template's match can run on beyond a record (its
+  // trailing whitespace into the next line), or stop short of it (a CR or LF inside it).
+  it.each(COLUMN_SETS)('%s, read by the row writer where each record is in a larger text', (_, columns, options) => {
+    const mapping = schema(columns)
+    const write = createRowWriter(mapping, options)
+    const reference = createJsonParseMapper(mapping, options)
+    const random = new Random(5)
+    let text = ''
+    const ranges = lines.map((line) => {
+      const from = text.length
+      text += line + (random.chance(0.3) ? '\r\n' : '\n')
+      return [from, from + line.length]
+    })
+    const out = new WrittenRow(columns.length)
+    let written = 0
+    let located = 0
+    for (const [i, line] of lines.entries()) {
+      const expected = reference(line, i)
+      const result = write(text, ranges[i][0], ranges[i][1], i, out)
+      if (result === true) written++
+      // Rows whose values were found in the text rather than made.
+      if (result === true && out.tags.some((tag) => tag !== VALUE_COLUMN)) located++
+      const actual = result === true ? {rows: [columns.map((__, c) => out.value(c))], rowtimes: [out.rowtime]} : result
+      if (!sameResult(actual, expected)) expect({line, result: actual}).toStrictEqual({line, result: expected})
+    }
+    expect(written).toBeGreaterThan(1000)
+    expect(located).toBeGreaterThan(500)
   })
 })
 
