@@ -11,7 +11,7 @@ import {MappedBatch, type PackedBatch} from './mapped-batch.js'
  */
 export const MAP_IN_THREAD_MIN_BYTES = 12 * 1024 * 1024
 /** Records per batch handed over: large enough that a message's fixed cost vanishes. */
-const BATCH_RECORDS = 16384
+const BATCH_RECORDS = 8192
 /** ... or fewer when records are long, so that a batch stays a few MiB. */
 const BATCH_CHARS = 4 * 1024 * 1024
 /** Batches mapped ahead of the application: memory stays flat however big the file. */
