@@ -204,7 +204,6 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     if (batch.records === 0) return
     changed = true
     const {rowCounts, failures, rowtimes} = batch.packed
-    const rows = batch.rows()
     const arrival = batch.arrival
     const recordAt = (r: number): InRecord => ({data: batch.data(r), arrival, position: batch.position(r)})
     let failure = 0
@@ -218,7 +217,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
       }
       for (const end = j + rowCounts[r]; j < end; j++) {
         const rowtime = Math.max(rowtimes ? rowtimes[j] : arrival, counters.lastRowtime ?? -Infinity)
-        const refused = push(rows[j], rowtime)
+        const refused = push(batch.row(j), rowtime)
         if (refused !== undefined) setAside(recordAt(r), refused, rowtime)
       }
     }
