@@ -434,18 +434,41 @@ export class MappedBatch {
    * misses than the unpacking itself.
    */
   row(j: number): Row {
-    const columns = this.packed.columns
-    const n = columns.length
-    const row: Row = new Array(n)
-    for (let c = 0; c < n; c++) {
-      const col = columns[c]
-      if (col.kind === 'plain') row[c] = col.values[j]
-      else if (col.nulls !== undefined && col.nulls[j] === 1) row[c] = null
-      else if (col.kind === 'number') row[c] = col.values[j]
-      else row[c] = own(col.text.slice(j === 0 ? 0 : col.ends[j - 1], col.ends[j]))
-    }
-    return row
+    this.unpackRow ??= unpackerFor(this.packed.columns)
+    return this.unpackRow(j)
   }
+
+  private unpackRow: ((j: number) => Row) | undefined
+}
+
+type Unpacker = (columns: readonly PackedColumn[], own: (s: string) => string) => (j: number) => Row
+const unpackers = new Map<string, Unpacker>()
+
+/**
+ * A row unpacker for a batch's column layout (kinds, and which have nulls), generated once per
+ * layout: one array literal per row, no loop over columns of different shapes.
+ */
+function unpackerFor(columns: readonly PackedColumn[]): (j: number) => Row {
+  const layout = columns.map((col) => (col.kind === 'plain' ? 'p' : (col.kind === 'number' ? 'n' : 's') + (col.nulls === undefined ? '' : '0'))).join(',')
+  let make = unpackers.get(layout)
+  if (make === undefined) {
+    const locals: string[] = []
+    const values: string[] = []
+    columns.forEach((col, c) => {
+      const isNull = col.kind !== 'plain' && col.nulls !== undefined ? `nulls${c}[j] === 1 ? null : ` : ''
+      if (isNull) locals.push(`const nulls${c} = columns[${c}].nulls`)
+      if (col.kind === 'string') {
+        locals.push(`const text${c} = columns[${c}].text`, `const ends${c} = columns[${c}].ends`)
+        values.push(`${isNull}own(text${c}.slice(j === 0 ? 0 : ends${c}[j - 1], ends${c}[j]))`)
+      } else {
+        locals.push(`const values${c} = columns[${c}].values`)
+        values.push(`${isNull}values${c}[j]`)
+      }
+    })
+    make = new Function('columns', 'own', `${locals.join('\n')}\nreturn function row(j) {\n  return [${values.join(', ')}]\n}`) as Unpacker
+    unpackers.set(layout, make)
+  }
+  return make(columns, own)
 }
 
 /** A line's text from its bytes, as the line reader cuts it: without its LF, nor a CR before it. */
