@@ -47,7 +47,7 @@ export class ProjectOperator implements Sink {
   constructor(
     private readonly out: Sink,
     filter: Eval | undefined,
-    private readonly analytics: AnalyticSet | undefined,
+    analytics: AnalyticSet | undefined,
     exprs: Eval[] | undefined,
     rowtimeExpr: Eval | undefined,
   ) {
@@ -55,7 +55,6 @@ export class ProjectOperator implements Sink {
   }
 
   time(t: number): void {
-    this.analytics?.time(t)
     this.out.time(t)
   }
 }
@@ -152,10 +151,7 @@ export class AnalyticSet implements Stateful {
   private readonly tables: (LastValueTable | undefined)[]
   private readonly expiring: (number | undefined)[]
   private sinceSweep = 0
-  /** The latest row time seen (read by the generated step). */
-  now = -Infinity
   private readonly keyFns: ((r: Row, t: number) => PartitionKey)[]
-  private readonly steppers: Stepper[][]
   private readonly tableSteppers: (TableStepper | undefined)[]
 
   constructor(
@@ -169,7 +165,6 @@ export class AnalyticSet implements Stateful {
     this.keyFns = groups.map((g) => partitionKeyFunction(g.partitionKey))
     this.tableSteppers = groups.map((g) => (g.calls.length === 1 ? makeTableStepper(g.calls[0]) : undefined))
     this.tables = this.tableSteppers.map((s) => (s === undefined ? undefined : new LastValueTable()))
-    this.steppers = groups.map((g) => g.calls.map((c) => makeStepper(c)))
     this.step = this.compileStep()
     registry.push(this)
   }
@@ -187,11 +182,10 @@ export class AnalyticSet implements Stateful {
     }
     const rowIndex = p.n++
     p.lastT = t
-    const steppers = this.steppers[g]
-    const slotIndex = this.groups[g].slotIndex
+    const {calls, slotIndex} = this.groups[g]
     const slots = this.slots
     const states = p.states
-    for (let c = 0; c < steppers.length; c++) slots[slotIndex[c]] = steppers[c](states[c], r, t, rowIndex)
+    for (let c = 0; c < calls.length; c++) slots[slotIndex[c]] = stepCall(calls[c], states[c], r, t, rowIndex)
   }
 
   /** Sweeps expired partitions now and then, never more often than there are partitions to look at. */
@@ -203,7 +197,7 @@ export class AnalyticSet implements Stateful {
   private compileStep(): (r: Row, t: number) => void {
     const names = ['set', 'slots']
     const values: unknown[] = [this, this.slots]
-    const body = ['set.now = t']
+    const body: string[] = []
     this.groups.forEach((group, g) => {
       names.push(`key${g}`)
       values.push(this.keyFns[g])
@@ -218,10 +212,6 @@ export class AnalyticSet implements Stateful {
     })
     body.push('set.maybeSweep(t)')
     return new Function(...names, `return function analyticStep(r, t) {\n  ${body.join('\n  ')}\n}`)(...values) as (r: Row, t: number) => void
-  }
-
-  time(t: number): void {
-    if (t !== Infinity && t - this.now > 0) this.now = t
   }
 
   private sweep(t: number): void {
@@ -291,47 +281,6 @@ function inFrame(frame: Frame, t: number, rowIndex: number, et: number, ei: numb
   if (frame.rows !== undefined && rowIndex - ei > frame.rows) return false
   if (frame.range !== undefined && et < t - frame.range) return false
   return true
-}
-
-type Stepper = (state: unknown, r: Row, t: number, rowIndex: number) => SqlValue
-
-/** Small specialised closures for the common cases (hot in seed 004); the general case otherwise. */
-function makeStepper(c: AnalyticCall): Stepper {
-  const arg = c.arg
-  const rows = c.frame.rows ?? Infinity
-  const range = c.frame.range ?? Infinity
-  const def = c.defaultValue
-  if (arg !== undefined && c.kind === 'LAG1') {
-    const respect = !c.ignoreNulls
-    return (state, r, t, rowIndex) => {
-      const s = state as LastState
-      const v = arg(r, t)
-      const result = s.has && rowIndex - s.i <= rows && s.t >= t - range ? s.v : def === undefined ? null : def(r, t)
-      if (respect || v !== null) {
-        s.has = true
-        s.v = v
-        s.t = t
-        s.i = rowIndex
-      }
-      return result
-    }
-  }
-  if (arg !== undefined && c.kind === 'LAST_IGNORE') {
-    return (state, r, t, rowIndex) => {
-      const s = state as LastState
-      const v = arg(r, t)
-      if (v !== null) {
-        s.has = true
-        s.v = v
-        s.t = t
-        s.i = rowIndex
-        return v
-      }
-      return s.has && rowIndex - s.i <= rows && s.t >= t - range ? s.v : null
-    }
-  }
-  if (arg !== undefined && c.kind === 'LAST') return (_state, r, t) => arg(r, t)
-  return (state, r, t, rowIndex) => stepCall(c, state, r, t, rowIndex)
 }
 
 type TableStepper = (table: LastValueTable, id: number, r: Row, t: number, rowIndex: number) => SqlValue
