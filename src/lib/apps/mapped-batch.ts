@@ -1,4 +1,5 @@
 import {closeSync, openSync, readSync} from 'node:fs'
+import {ownString} from '../core/strings.js'
 import {CoercionFailure} from '../sql/input/coerce.js'
 import {NUMBER_COLUMN, TEXT_COLUMN, type MappedRecord, type WrittenRow} from '../sql/input/mapper.js'
 import type {Column, Row, SqlValue} from '../sql/types.js'
@@ -373,7 +374,7 @@ function unpackColumn(col: PackedColumn, m: number): SqlValue[] {
     const {text, ends, nulls} = col
     let start = 0
     for (let j = 0; j < m; j++) {
-      out[j] = nulls !== undefined && nulls[j] === 1 ? null : own(text.slice(start, ends[j]))
+      out[j] = nulls !== undefined && nulls[j] === 1 ? null : ownString(text.slice(start, ends[j]))
       start = ends[j]
     }
   } else {
@@ -382,13 +383,6 @@ function unpackColumn(col: PackedColumn, m: number): SqlValue[] {
   return out
 }
 
-/**
- * V8 cuts a substring of 13 characters or more as a view into its parent, which would keep a
- * whole batch's column text alive for as long as the engine keeps one value of it (a partition
- * key, say). Such strings are copied; shorter ones are copies already.
- */
-const SLICE_MIN_LENGTH = 13
-const own = (s: string): string => (s.length < SLICE_MIN_LENGTH ? s : (' ' + s).slice(1))
 
 /** A batch as the thread running the application receives it. */
 export class MappedBatch {
@@ -468,7 +462,7 @@ function unpackerFor(columns: readonly PackedColumn[]): (j: number) => Row {
     make = new Function('columns', 'own', `${locals.join('\n')}\nreturn function row(j) {\n  return [${values.join(', ')}]\n}`) as Unpacker
     unpackers.set(layout, make)
   }
-  return make(columns, own)
+  return make(columns, ownString)
 }
 
 /** A line's text from its bytes, as the line reader cuts it: without its LF, nor a CR before it. */

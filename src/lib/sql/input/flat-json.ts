@@ -15,6 +15,8 @@
  * the same double as JSON.parse) unless they are short integers.
  */
 
+import {ownString} from '../../core/strings.js'
+
 /**
  * Fills `values[slot]` with `JSON.parse(data)[keys[slot]]` for each slot (undefined when
  * absent). Returns false, leaving `values` undefined, when `data` is not a JSON object: the caller
@@ -64,7 +66,7 @@ export const createSpans = (slots: number): FlatJsonSpans => ({
 export function spanValue(spans: FlatJsonSpans, slot: number, text: string): unknown {
   switch (spans.kinds[slot]) {
     case TEXT:
-      return ownCopy(text.slice(spans.from[slot], spans.to[slot]))
+      return ownString(text.slice(spans.from[slot], spans.to[slot]))
     case NUMBER_VALUE:
       return spans.numbers[slot]
     case OTHER_VALUE:
@@ -93,8 +95,6 @@ const MAX_TEMPLATE_KEYS = 256
  */
 const WINDOW = 256
 const MAX_PAUSE = 16
-/** Strings at least this long come out of a match as slices of the record: see `ownCopy`. */
-const SLICED_LENGTH = 13
 
 // JSON's grammar (RFC 8259) as regular expression source. No `u` flag: classes then match UTF-16
 // code units, lone surrogates included, as JSON.parse reads them.
@@ -157,12 +157,6 @@ const PLAIN_KEY = new RegExp(`^${PLAIN_STRING_BODY}$`)
 /** A key as a pattern: every character but [A-Za-z0-9_] as a \uXXXX escape. */
 const keyPattern = (key: string) => key.replace(/[^A-Za-z0-9_]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
-/**
- * A string that holds no part of the record: V8 returns longer substrings as slices that keep
- * their whole parent alive (a line keeps the read chunk it came from), where JSON.parse would
- * have made a string of their own.
- */
-const ownCopy = (s: string) => (s.length < SLICED_LENGTH ? s : (s + ' ').slice(0, -1))
 
 /** A JSON number's text as JSON.parse reads it; short integers without a call to Number(). */
 function readNumber(raw: string): number {
@@ -181,7 +175,7 @@ function readNumber(raw: string): number {
 }
 
 function readString(raw: string): string {
-  return raw.indexOf('\\') < 0 ? ownCopy(raw) : (JSON.parse(`"${raw}"`) as string)
+  return raw.indexOf('\\') < 0 ? ownString(raw) : (JSON.parse(`"${raw}"`) as string)
 }
 
 /** readNumber of `text.slice(from, to)`. */
@@ -436,7 +430,7 @@ export function createFlatJsonReaders(keys: readonly string[]): {read: FlatJsonR
       const raw = m[g + 1]
       const kind = kinds[g]
       values[slots[g]] =
-        kind === PLAIN_STRING ? ownCopy(raw) : kind === NUMERIC ? readNumber(raw) : kind === STRING ? readString(raw) : raw === 'true' ? true : raw === 'false' ? false : null
+        kind === PLAIN_STRING ? ownString(raw) : kind === NUMERIC ? readNumber(raw) : kind === STRING ? readString(raw) : raw === 'true' ? true : raw === 'false' ? false : null
     }
   }
 
