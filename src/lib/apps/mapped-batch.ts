@@ -74,24 +74,7 @@ class ColumnText {
   length = 0
 
   append(value: string): void {
-    const n = value.length
-    const start = this.length
-    if (this.units === undefined) {
-      if (start + n > this.bytes.length) this.bytes = grown(this.bytes, start + n)
-      const bytes = this.bytes
-      let i = 0
-      for (; i < n; i++) {
-        const code = value.charCodeAt(i)
-        if (code > 0xff) break
-        bytes[start + i] = code
-      }
-      if (i === n) {
-        this.length = start + n
-        return
-      }
-      this.widen()
-    }
-    this.appendUnits(value)
+    this.appendRange(value, 0, value.length)
   }
 
   /** Appends the characters `text[from, to)`: `append(text.slice(from, to))`, without the slice. */
