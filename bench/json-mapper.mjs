@@ -8,6 +8,7 @@ import {readFileSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {pathToFileURL} from 'node:url'
+import {CLICK_EVENTS_SCHEMA} from './clickstream-schema.mjs'
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000)
 const USERS = Number(process.env.USERS ?? 50_000)
@@ -16,18 +17,7 @@ const DIST = resolve(process.env.DIST ?? new URL('../dist', import.meta.url).pat
 
 const {createRecordMapper, parseInputSchema} = await import(pathToFileURL(`${DIST}/lib/sql/input/index.js`).href)
 
-const SCHEMA = {
-  NamePrefix: 'SOURCE_SQL_STREAM',
-  RecordFormat: {RecordFormatType: 'JSON', MappingParameters: {JSONMappingParameters: {RecordRowPath: '$'}}},
-  RecordEncoding: 'UTF-8',
-  RecordColumns: [
-    {Name: 'user_id', SqlType: 'VARCHAR(7)', Mapping: '$.user_id'},
-    {Name: 'event_timestamp', SqlType: 'BIGINT', Mapping: '$.event_timestamp'},
-    {Name: 'event_name', SqlType: 'VARCHAR(16)', Mapping: '$.event_name'},
-    {Name: 'event_type', SqlType: 'VARCHAR(8)', Mapping: '$.event_type'},
-    {Name: 'device_type', SqlType: 'VARCHAR(10)', Mapping: '$.device_type'},
-  ],
-}
+const SCHEMA = CLICK_EVENTS_SCHEMA
 
 function generate() {
   let seed = 12345

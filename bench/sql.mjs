@@ -12,6 +12,7 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {CLICK_EVENTS_SCHEMA} from './clickstream-schema.mjs'
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000)
 const USERS = Number(process.env.USERS ?? 50_000)
@@ -61,18 +62,7 @@ FROM "INTERMEDIATE_SQL_STREAM"
 WHERE "session_timestamp" IS NOT NULL;
 `
 
-const SCHEMA = {
-  NamePrefix: 'SOURCE_SQL_STREAM',
-  RecordFormat: {RecordFormatType: 'JSON', MappingParameters: {JSONMappingParameters: {RecordRowPath: '$'}}},
-  RecordEncoding: 'UTF-8',
-  RecordColumns: [
-    {Name: 'user_id', SqlType: 'VARCHAR(7)', Mapping: '$.user_id'},
-    {Name: 'event_timestamp', SqlType: 'BIGINT', Mapping: '$.event_timestamp'},
-    {Name: 'event_name', SqlType: 'VARCHAR(16)', Mapping: '$.event_name'},
-    {Name: 'event_type', SqlType: 'VARCHAR(8)', Mapping: '$.event_type'},
-    {Name: 'device_type', SqlType: 'VARCHAR(10)', Mapping: '$.device_type'},
-  ],
-}
+const SCHEMA = CLICK_EVENTS_SCHEMA
 
 // Deterministic input: events at random times, each from a random user.
 function generate(path) {
