@@ -1,4 +1,5 @@
 import {closeSync, openSync, readSync} from 'node:fs'
+import {generatedFunction} from '../core/generated-code.js'
 import {ownString} from '../core/strings.js'
 import {CoercionFailure} from '../sql/input/coerce.js'
 import {NUMBER_COLUMN, TEXT_COLUMN, type MappedRecord, type WrittenRow} from '../sql/input/mapper.js'
@@ -442,7 +443,8 @@ function unpackerFor(columns: readonly PackedColumn[]): (j: number) => Row {
         values.push(`${isNull}values${c}[j]`)
       }
     })
-    make = new Function('columns', 'own', `${locals.join('\n')}\nreturn function row(j) {\n  return [${values.join(', ')}]\n}`) as Unpacker
+    const row = `return function row(j) { return [${values.join(', ')}] }`
+    make = generatedFunction<Unpacker>('unpacker', ['columns', 'own'], {}, [...locals, row])
     unpackers.set(layout, make)
   }
   return make(columns, ownString)

@@ -1,3 +1,4 @@
+import {generatedFunction} from '../core/generated-code.js'
 import type {TimeUnit} from './ast.js'
 
 /**
@@ -252,8 +253,10 @@ function clockFormatter(parts: PatternPart[]): ((ms: number) => string) | undefi
     else return undefined
   }
   // One expression per template (literals are JSON-quoted): no loop over its parts per value.
-  const body = `const seconds = Math.floor((((ms % 86400000) + 86400000) % 86400000) / 1000)\nreturn ${terms.join(' + ') || "''"}`
-  return new Function('two', `return function clock(ms) {\n${body}\n}`)(TWO_DIGITS) as (ms: number) => string
+  return generatedFunction('clock', ['ms'], {two: TWO_DIGITS}, [
+    'const seconds = Math.floor((((ms % 86400000) + 86400000) % 86400000) / 1000)',
+    `return ${terms.join(' + ') || "''"}`,
+  ])
 }
 
 /**

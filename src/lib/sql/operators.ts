@@ -1,5 +1,6 @@
 import type {Accumulator} from './aggregates.js'
 import type {Eval} from './compile.js'
+import {generatedFunction} from '../core/generated-code.js'
 import {LastValueTable, type LastValueEntry, type PartitionKey} from './last-value-table.js'
 import type {Row, SqlValue} from './types.js'
 
@@ -60,24 +61,19 @@ export class ProjectOperator implements Sink {
 }
 
 function projectRow(out: Sink, filter: Eval | undefined, analytics: AnalyticSet | undefined, exprs: Eval[] | undefined, rowtimeExpr: Eval | undefined): (r: Row, t: number) => void {
-  const names = ['out', 'filter', 'analytics', 'rowtimeExpr']
-  const values: unknown[] = [out, filter, analytics, rowtimeExpr]
-  const body: string[] = []
-  if (filter !== undefined) body.push('if (filter(r, t) !== true) return')
-  if (analytics !== undefined) body.push('analytics.step(r, t)')
+  const bindings: Record<string, unknown> = {out, filter, analytics, rowtimeExpr}
+  const lines: string[] = []
+  if (filter !== undefined) lines.push('if (filter(r, t) !== true) return')
+  if (analytics !== undefined) lines.push('analytics.step(r, t)')
   let result = 'r'
   if (exprs !== undefined) {
-    exprs.forEach((e, i) => {
-      names.push(`e${i}`)
-      values.push(e)
-    })
+    exprs.forEach((e, i) => (bindings[`e${i}`] = e))
     result = `[${exprs.map((_, i) => `e${i}(r, t)`).join(', ')}]`
   }
-  body.push(`const o = ${result}`)
-  if (rowtimeExpr !== undefined) body.push('const v = rowtimeExpr(r, t)', "if (typeof v === 'number') t = v")
-  body.push('out.row(o, t)')
-  // Only generated names and the operator's own closures go in: no text from the SQL.
-  return new Function(...names, `return function projectRow(r, t) {\n  ${body.join('\n  ')}\n}`)(...values) as (r: Row, t: number) => void
+  lines.push(`const o = ${result}`)
+  if (rowtimeExpr !== undefined) lines.push('const v = rowtimeExpr(r, t)', "if (typeof v === 'number') t = v")
+  lines.push('out.row(o, t)')
+  return generatedFunction('projectRow', ['r', 't'], bindings, lines)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,24 +191,23 @@ export class AnalyticSet implements Stateful {
 
   /** Generated like ProjectOperator.row, so each call in it has a single target. */
   private compileStep(): (r: Row, t: number) => void {
-    const names = ['set', 'slots']
-    const values: unknown[] = [this, this.slots]
-    const body: string[] = []
+    const bindings: Record<string, unknown> = {set: this, slots: this.slots}
+    const lines: string[] = []
     this.groups.forEach((group, g) => {
-      names.push(`key${g}`)
-      values.push(this.keyFns[g])
+      bindings[`key${g}`] = this.keyFns[g]
       const table = this.tables[g]
       if (table === undefined) {
-        body.push(`set.stepGroup(${g}, key${g}(r, t), r, t)`)
+        lines.push(`set.stepGroup(${g}, key${g}(r, t), r, t)`)
         return
       }
-      names.push(`table${g}`, `stepper${g}`)
-      values.push(table, this.tableSteppers[g])
-      body.push(`{ const id = table${g}.idOf(key${g}(r, t), t); slots[${group.slotIndex[0]}] = stepper${g}(table${g}, id, r, t, table${g}.nextRow(id, t)) }`)
+      bindings[`table${g}`] = table
+      bindings[`stepper${g}`] = this.tableSteppers[g]
+      lines.push(`{ const id = table${g}.idOf(key${g}(r, t), t); slots[${group.slotIndex[0]}] = stepper${g}(table${g}, id, r, t, table${g}.nextRow(id, t)) }`)
     })
-    body.push('set.maybeSweep(t)')
-    return new Function(...names, `return function analyticStep(r, t) {\n  ${body.join('\n  ')}\n}`)(...values) as (r: Row, t: number) => void
+    lines.push('set.maybeSweep(t)')
+    return generatedFunction('analyticStep', ['r', 't'], bindings, lines)
   }
+
 
   private sweep(t: number): void {
     this.sinceSweep = 0

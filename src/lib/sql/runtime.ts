@@ -1,4 +1,5 @@
 import {InputError, InternalError} from '../core/errors.js'
+import {generatedFunction} from '../core/generated-code.js'
 import type {ApplicationRuntime, CompiledApplication, RowListener, RuntimeOptions, StreamInfo} from './api.js'
 import {RowError} from './compile.js'
 import {ERROR_STREAM, errorStreamRow} from './input/error-stream.js'
@@ -89,19 +90,18 @@ class Runtime implements ApplicationRuntime {
    * inline (a shared loop over subscribers would see every pump of the application).
    */
   private compileEmit(stream: StreamState): (row: Row, t: number) => void {
-    const names = ['stream', 'onRow', 'rowFailed']
-    const values: unknown[] = [stream, this.onRow, (error: unknown, row: Row, t: number, pump: string) => this.rowFailed(error, row, t, pump)]
-    const body = ['if (t < stream.lastTime) t = stream.lastTime', 'stream.lastTime = t']
+    const bindings: Record<string, unknown> = {stream, onRow: this.onRow, rowFailed: (error: unknown, row: Row, t: number, pump: string) => this.rowFailed(error, row, t, pump)}
+    const lines = ['if (t < stream.lastTime) t = stream.lastTime', 'stream.lastTime = t']
     // Rows pushed into a source stream are the caller's own: only pumped streams are reported.
-    if (!stream.info.isSource) body.push('onRow(stream.info.name, row, t)')
+    if (!stream.info.isSource) lines.push('onRow(stream.info.name, row, t)')
     stream.subscribers.forEach((sub, i) => {
-      names.push(`sink${i}`, `pump${i}`)
-      values.push(sub.sink, sub.pump)
-      body.push(`try { sink${i}.row(row, t) } catch (error) { rowFailed(error, row, t, pump${i}) }`)
+      bindings[`sink${i}`] = sub.sink
+      bindings[`pump${i}`] = sub.pump
+      lines.push(`try { sink${i}.row(row, t) } catch (error) { rowFailed(error, row, t, pump${i}) }`)
     })
-    // Only generated names go in the code: the stream's and pumps' names are passed as values.
-    return new Function(...names, `return function emit(row, t) {\n  ${body.join('\n  ')}\n}`)(...values) as (row: Row, t: number) => void
+    return generatedFunction('emit', ['row', 't'], bindings, lines)
   }
+
 
   /** A row a pump could not evaluate goes to error_stream (KDA); anything else is a bug. */
   private rowFailed(error: unknown, row: Row, t: number, pump: string): void {
