@@ -30,6 +30,11 @@ export interface StreamInfo {
   isPumped: boolean
   /** Read by no pump: the application's results (what goes to outputs by default). */
   isTerminal: boolean
+  /**
+   * Per column, whether any query reads it (by name, or through `*`). A source stream's rows may
+   * be pushed with the columns no query reads left NULL: the results are the same.
+   */
+  columnsRead: readonly boolean[]
 }
 
 /** Receives every row a pump inserts into a stream, with the row's ROWTIME (epoch ms). */
@@ -37,6 +42,12 @@ export type RowListener = (stream: string, row: Row, rowtime: number) => void
 
 export interface RuntimeOptions {
   onRow: RowListener
+  /**
+   * The whole row behind a source-stream row pushed with unread columns left NULL (see
+   * `StreamInfo.columnsRead`), for error_stream, whose DATA shows the row a pump refused.
+   * Called only while that row's push is under way.
+   */
+  wholeRow?: (stream: string, row: Row) => Row
   /** State from `ApplicationRuntime.snapshot()` of an earlier run of the same application. */
   restore?: unknown
 }

@@ -22,14 +22,19 @@ export {ERROR_STREAM, ERROR_STREAM_COLUMNS} from './input/error-stream.js'
 export const compileApplication: CompileApplication = (sql: string, options: CompileOptions): CompiledApplication => {
   const file = options.file
   const script = parseScript(sql, file)
-  const env: PlanEnv = {file, streams: new Map<string, StreamDef>(), functions: new Map()}
+  const env: PlanEnv = {file, streams: new Map<string, StreamDef>(), functions: new Map(), columnsRead: new Map()}
+  const define = (name: string, columns: StreamDef['columns'], flags: Pick<StreamInfo, 'isSource' | 'isPumped'>): StreamInfo => {
+    const columnsRead = columns.map(() => false)
+    env.streams.set(name, {name, columns})
+    env.columnsRead.set(name, columnsRead)
+    return {name, columns, ...flags, isTerminal: true, columnsRead}
+  }
   const infos: StreamInfo[] = []
   const pumps: CompiledPump[] = []
   const explain: string[] = []
   const locate = (pos: {line: number; column: number}) => ({file, line: pos.line, column: pos.column})
   for (const source of options.sources) {
-    env.streams.set(source.name, {name: source.name, columns: source.columns})
-    infos.push({name: source.name, columns: source.columns, isSource: true, isPumped: false, isTerminal: true})
+    infos.push(define(source.name, source.columns, {isSource: true, isPumped: false}))
   }
   const pumpNames = new Set<string>()
   let queryCount = 0
@@ -49,8 +54,7 @@ export const compileApplication: CompileApplication = (sql: string, options: Com
           seen.add(c.name)
         }
         const columns = st.columns.map((c) => ({name: c.name, type: c.type}))
-        env.streams.set(st.name, {name: st.name, columns})
-        infos.push({name: st.name, columns, isSource: false, isPumped: false, isTerminal: true})
+        infos.push(define(st.name, columns, {isSource: false, isPumped: false}))
         break
       }
       case 'createPump': {
@@ -101,8 +105,7 @@ export const compileApplication: CompileApplication = (sql: string, options: Com
         }
         const name = `QUERY_${String(++queryCount).padStart(3, '0')}`
         const columns = uniqueColumns(plan.columns)
-        env.streams.set(name, {name, columns})
-        infos.push({name, columns, isSource: false, isPumped: true, isTerminal: true})
+        infos.push(define(name, columns, {isSource: false, isPumped: true}))
         pumps.push({name, target: name, reads: streamsRead(st.query), plan, toTarget: (r) => r})
         explain.push(`QUERY → ${name}\n${renderPlan(plan, 1)}`)
         break

@@ -61,6 +61,8 @@ export interface PlanEnv {
   file?: string
   streams: Map<string, StreamDef>
   functions: Map<string, CreateFunction>
+  /** Per stream, the columns some query reads (by name, or through `*`): set as names resolve. */
+  columnsRead: Map<string, boolean[]>
 }
 
 interface ScopeEntry {
@@ -71,6 +73,8 @@ interface ScopeEntry {
   monotonic: boolean
   rowtimeAlias: boolean
   hidden?: boolean
+  /** Notes that a query reads this column (an entry naming a stream's own column). */
+  read?: () => void
 }
 
 interface Scope {
@@ -134,7 +138,10 @@ function findEntry(env: PlanEnv, scope: Scope, ref: Extract<Expr, {type: 'column
     ])
   }
   const matches = scope.entries.filter((e) => !e.hidden && e.name === ref.name && (ref.qualifier === undefined || e.qualifiers.includes(ref.qualifier)))
-  if (matches.length === 1) return matches[0]
+  if (matches.length === 1) {
+    matches[0].read?.()
+    return matches[0]
+  }
   if (matches.length > 1) throw err(env, ref.pos, `column ${quoteName(ref.name)} is ambiguous; qualify it with one of ${matches.flatMap((m) => m.qualifiers.slice(0, 1)).map(quoteName).join(', ')}`)
   // CURRENT_ROW_TIMESTAMP is "a new processing timestamp per row": the row's own time here, so
   // runs are repeatable (CURRENT_TIMESTAMP / LOCALTIMESTAMP likewise).
@@ -256,6 +263,9 @@ function planFrom(env: PlanEnv, f: FromItem): FromPlan {
       const qualifiers = f.alias === undefined ? [f.name] : [f.alias, f.name]
       const columns = def.columns.map((c) => ({name: c.name, type: c.type, monotonic: false, rowtimeAlias: false}))
       const name = def.name
+      const scope = scopeFromColumns(columns, qualifiers)
+      const read = env.columnsRead.get(name)
+      if (read) for (const e of scope.entries) e.read = () => (read[e.index] = true)
       return {
         node: {
           kind: 'Scan',
@@ -266,7 +276,7 @@ function planFrom(env: PlanEnv, f: FromItem): FromPlan {
             ctx.subscribe(name, out)
           },
         },
-        scope: scopeFromColumns(columns, qualifiers),
+        scope,
       }
     }
     case 'subquery': {
@@ -499,6 +509,7 @@ function expandItems(env: PlanEnv, s: Select, scope: Scope, resolver: Resolver, 
       if (grouped) throw err(env, item.pos, "'*' is not allowed in an aggregating query")
       for (const e of scope.entries) {
         if (e.hidden || (q !== undefined && !e.qualifiers.includes(q))) continue
+        e.read?.()
         const ref: Expr = {type: 'column', pos: item.pos, name: e.name, qualifier: e.qualifiers[0]}
         const idx = e.index
         items.push({

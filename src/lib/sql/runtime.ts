@@ -50,6 +50,7 @@ class Runtime implements ApplicationRuntime {
   private readonly order: StreamState[]
   private readonly registry: Registry = []
   private readonly onRow: RowListener
+  private readonly wholeRow: RuntimeOptions['wholeRow']
   private time = -Infinity
   private ended = false
   private readonly starters: ((time: number) => void)[] = []
@@ -57,6 +58,7 @@ class Runtime implements ApplicationRuntime {
 
   constructor(infos: readonly StreamInfo[], pumps: CompiledPump[], options: RuntimeOptions) {
     this.onRow = options.onRow
+    this.wholeRow = options.wholeRow
     for (const info of infos) this.streams.set(info.name, {info, subscribers: [], lastTime: -Infinity, emit: () => {}})
     const inserts: {insert: Sink; target: StreamState; pump: CompiledPump}[] = []
     for (const pump of pumps) {
@@ -90,7 +92,9 @@ class Runtime implements ApplicationRuntime {
    * inline (a shared loop over subscribers would see every pump of the application).
    */
   private compileEmit(stream: StreamState): (row: Row, t: number) => void {
-    const bindings: Record<string, unknown> = {stream, onRow: this.onRow, rowFailed: (error: unknown, row: Row, t: number, pump: string) => this.rowFailed(error, row, t, pump)}
+    const wholeRow = stream.info.isSource ? this.wholeRow : undefined
+    const rowFailed = (error: unknown, row: Row, t: number, pump: string) => this.rowFailed(error, wholeRow ? wholeRow(stream.info.name, row) : row, t, pump)
+    const bindings: Record<string, unknown> = {stream, onRow: this.onRow, rowFailed}
     const lines = ['if (t < stream.lastTime) t = stream.lastTime', 'stream.lastTime = t']
     // Rows pushed into a source stream are the caller's own: only pumped streams are reported.
     if (!stream.info.isSource) lines.push('onRow(stream.info.name, row, t)')

@@ -9,8 +9,8 @@ import type {Row} from '../../../src/lib/sql/types.js'
  */
 export function windowCountApp(): CompiledApplication {
   const streams: StreamInfo[] = [
-    {name: 'SOURCE_SQL_STREAM_001', columns: [{name: 'user_id', type: {name: 'VARCHAR', length: 16}}], isSource: true, isPumped: false, isTerminal: false},
-    {name: 'ECHO', columns: [{name: 'USER_ID', type: {name: 'VARCHAR', length: 16}}], isSource: false, isPumped: true, isTerminal: true},
+    {name: 'SOURCE_SQL_STREAM_001', columns: [{name: 'user_id', type: {name: 'VARCHAR', length: 16}}], isSource: true, isPumped: false, isTerminal: false, columnsRead: [true]},
+    {name: 'ECHO', columns: [{name: 'USER_ID', type: {name: 'VARCHAR', length: 16}}], isSource: false, isPumped: true, isTerminal: true, columnsRead: [false]},
     {
       name: 'COUNTS',
       columns: [
@@ -21,6 +21,7 @@ export function windowCountApp(): CompiledApplication {
       isSource: false,
       isPumped: true,
       isTerminal: true,
+      columnsRead: [false, false, false],
     },
   ]
   return {

@@ -119,3 +119,52 @@ describe('application runtime', () => {
     expect(size()).toBeLessThan(after1k * 1.2)
   })
 })
+
+describe('the columns an application reads', () => {
+  const SOURCE = {
+    name: 'SRC',
+    columns: ['A', 'B', 'C', 'D'].map((name) => ({name, type: {name: 'INTEGER' as const}})),
+  }
+  const readOf = (sql: string) => compileApplication(sql, {sources: [SOURCE]}).streams.find((s) => s.name === 'SRC')!.columnsRead
+
+  it.each([
+    {given: 'a projection and a filter', sql: 'SELECT STREAM A + 1 FROM SRC WHERE C > 0', read: [true, false, true, false]},
+    {given: '*', sql: 'SELECT STREAM * FROM SRC', read: [true, true, true, true]},
+    {given: 'a qualified * of a join of the source with itself', sql: 'SELECT STREAM l.* FROM SRC AS l JOIN SRC AS r ON l.A = r.D', read: [true, true, true, true]},
+    {given: 'a join of the source with itself, columns named', sql: 'SELECT STREAM l.B FROM SRC AS l JOIN SRC AS r ON l.A = r.D', read: [true, true, false, true]},
+    {given: 'a subquery', sql: 'SELECT STREAM X FROM (SELECT STREAM B AS X, D FROM SRC)', read: [false, true, false, true]},
+    {given: 'GROUP BY and an aggregate', sql: "SELECT STREAM C, SUM(D) FROM SRC GROUP BY C, STEP(SRC.ROWTIME BY INTERVAL '1' MINUTE)", read: [false, false, true, true]},
+    {given: 'a window PARTITION BY', sql: 'SELECT STREAM LAG(A, 1) OVER (PARTITION BY B ROWS 1 PRECEDING) FROM SRC', read: [true, true, false, false]},
+    {given: 'ROWTIME and COUNT(*) only', sql: "SELECT STREAM COUNT(*) FROM SRC GROUP BY FLOOR(SRC.ROWTIME TO MINUTE)", read: [false, false, false, false]},
+    {given: 'two pumps', sql: 'CREATE STREAM O1 (X INTEGER); CREATE STREAM O2 (Y INTEGER); CREATE PUMP P1 AS INSERT INTO O1 SELECT STREAM A FROM SRC; CREATE PUMP P2 AS INSERT INTO O2 SELECT STREAM D FROM SRC', read: [true, false, false, true]},
+  ])('are what its queries name: $given', ({sql, read}) => {
+    expect(readOf(sql)).toEqual(read)
+  })
+
+  it('a row pushed with unread columns left NULL gives the same results, and error_stream the whole row', () => {
+    // The second pump fails on D = 0 (division by zero); its error row shows the row it refused.
+    const sql = 'CREATE STREAM O (X INTEGER); CREATE PUMP P AS INSERT INTO O SELECT STREAM 100 / D FROM SRC WHERE A > 0'
+    const app = compileApplication(sql, {sources: [SOURCE]})
+    expect(app.streams[0].columnsRead).toEqual([true, false, false, true])
+    const whole: Row[] = [[1, 2, 3, 4], [5, 6, 7, 0], [-1, 8, 9, 0]]
+    const run = (rows: Row[], wholeRow?: (stream: string, row: Row) => Row) => {
+      const out: [string, Row][] = []
+      const rt = app.createRuntime({onRow: (stream, row) => out.push([stream, row]), wholeRow})
+      rows.forEach((row, i) => rt.push('SRC', row, T0 + i))
+      rt.end()
+      return out
+    }
+    const pruned = whole.map((r) => r.map((v, c) => (app.streams[0].columnsRead[c] ? v : null)))
+    const asked: Row[] = []
+    const answer = (stream: string, row: Row) => {
+      expect(stream).toBe('SRC')
+      asked.push(row)
+      return whole[pruned.indexOf(row)]
+    }
+    const expected = run(whole)
+    expect(expected.map(([stream]) => stream)).toEqual(['O', 'error_stream'])
+    expect(Buffer.from(String(expected[1][1][5]), 'hex').toString()).toBe('[5,6,7,0]')
+    expect(run(pruned, answer)).toEqual(expected)
+    expect(asked).toEqual([pruned[1]])
+  })
+})
