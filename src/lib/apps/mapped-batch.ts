@@ -10,7 +10,8 @@ import type {Column, Row, SqlValue} from '../sql/types.js'
  * a structured clone of rows as arrays of arrays costs the receiving thread about as much as
  * mapping them itself, while typed arrays move for free and one long string is one copy. Numbers
  * travel as a Float64Array per column, strings as one joined string and end offsets per column;
- * anything else (BOOLEAN, VARBINARY, a value of an unexpected kind) as a plain array.
+ * anything else (BOOLEAN, VARBINARY, a value of an unexpected kind) as a plain array. A column
+ * the application never reads is not sent at all: its rows arrive with NULL there.
  */
 export interface PackedBatch {
   /** Line number of the first record; the others follow one per line. */
@@ -41,6 +42,7 @@ export type PackedColumn =
   | {kind: 'number'; values: Float64Array; nulls?: Uint8Array}
   | {kind: 'string'; text: string; ends: Uint32Array; nulls?: Uint8Array}
   | {kind: 'plain'; values: SqlValue[]}
+  | {kind: 'absent'}
 
 type ColumnKind = PackedColumn['kind']
 
@@ -134,6 +136,7 @@ class ColumnText {
 const NUMBER = 0
 const STRING = 1
 const PLAIN = 2
+const ABSENT = 3
 
 /** Rows a batch's columns have room for at first, when the batch before it was smaller. */
 const MIN_CAPACITY = 1024
@@ -173,9 +176,17 @@ export class BatchBuilder {
 
   constructor(
     columns: readonly Column[],
-    private readonly options: {withRowtimes: boolean; withText: boolean},
+    private readonly options: {
+      withRowtimes: boolean
+      withText: boolean
+      /** Per column, whether to send it (the application reads it); all are sent unless given. */
+      sent?: readonly boolean[]
+    },
   ) {
-    this.kinds = columns.map((c) => (kindOf(c) === 'number' ? NUMBER : kindOf(c) === 'string' ? STRING : PLAIN))
+    this.kinds = columns.map((c, i) => {
+      if (options.sent !== undefined && !options.sent[i]) return ABSENT
+      return kindOf(c) === 'number' ? NUMBER : kindOf(c) === 'string' ? STRING : PLAIN
+    })
     this.n = columns.length
     this.strings = this.kinds.map(() => new ColumnText())
     this.reset()
@@ -212,6 +223,7 @@ export class BatchBuilder {
     for (let c = 0; c < this.n; c++) {
       const tag = row.tags[c]
       const mode = modes[c]
+      if (mode === ABSENT) continue
       if (tag === TEXT_COLUMN && mode === STRING) {
         const columnText = this.strings[c]
         columnText.appendRange(row.text, row.from[c], row.to[c])
@@ -262,7 +274,7 @@ export class BatchBuilder {
         nulls[j] = 1
         this.ends[c][j] = this.strings[c].length
       } else this.toPlain(c, j, v)
-    } else {
+    } else if (mode === PLAIN) {
       this.plains[c].push(v)
     }
   }
@@ -287,7 +299,7 @@ export class BatchBuilder {
       const text = this.strings[c].take()
       return nulls ? {kind: 'string', text, ends, nulls} : {kind: 'string', text, ends}
     }
-    return {kind: 'plain', values: this.plains[c]}
+    return this.modes[c] === ABSENT ? {kind: 'absent'} : {kind: 'plain', values: this.plains[c]}
   }
 
   private grow(): void {
@@ -339,7 +351,7 @@ export class BatchBuilder {
     const transfer: ArrayBuffer[] = [batch.byteEnds.buffer as ArrayBuffer, batch.rowCounts.buffer as ArrayBuffer]
     if (batch.rowtimes) transfer.push(batch.rowtimes.buffer as ArrayBuffer)
     for (const col of batch.columns) {
-      if (col.kind === 'plain') continue
+      if (col.kind === 'plain' || col.kind === 'absent') continue
       transfer.push((col.kind === 'number' ? col.values.buffer : col.ends.buffer) as ArrayBuffer)
       if (col.nulls) transfer.push(col.nulls.buffer as ArrayBuffer)
     }
@@ -361,8 +373,10 @@ function unpackColumn(col: PackedColumn, m: number): SqlValue[] {
       out[j] = nulls !== undefined && nulls[j] === 1 ? null : ownString(text.slice(start, ends[j]))
       start = ends[j]
     }
-  } else {
+  } else if (col.kind === 'plain') {
     for (let j = 0; j < m; j++) out[j] = col.values[j]
+  } else {
+    out.fill(null)
   }
   return out
 }
@@ -380,6 +394,11 @@ export class MappedBatch {
 
   get records(): number {
     return this.packed.records
+  }
+
+  /** Some columns were not sent (no query reads them): rows have NULL there. */
+  get leavesColumnsOut(): boolean {
+    return this.packed.columns.some((col) => col.kind === 'absent')
   }
 
   /** The position of record `i`, as the `file:` source gives it. */
@@ -427,12 +446,16 @@ const unpackers = new Map<string, Unpacker>()
  * layout: one array literal per row, no loop over columns of different shapes.
  */
 function unpackerFor(columns: readonly PackedColumn[]): (j: number) => Row {
-  const layout = columns.map((col) => (col.kind === 'plain' ? 'p' : (col.kind === 'number' ? 'n' : 's') + (col.nulls === undefined ? '' : '0'))).join(',')
+  const layout = columns.map((col) => (col.kind === 'plain' ? 'p' : col.kind === 'absent' ? 'a' : (col.kind === 'number' ? 'n' : 's') + (col.nulls === undefined ? '' : '0'))).join(',')
   let make = unpackers.get(layout)
   if (make === undefined) {
     const locals: string[] = []
     const values: string[] = []
     columns.forEach((col, c) => {
+      if (col.kind === 'absent') {
+        values.push('null')
+        return
+      }
       const isNull = col.kind !== 'plain' && col.nulls !== undefined ? `nulls${c}[j] === 1 ? null : ` : ''
       if (isNull) locals.push(`const nulls${c} = columns[${c}].nulls`)
       if (col.kind === 'string') {

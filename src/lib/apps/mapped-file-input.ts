@@ -22,6 +22,8 @@ export interface MappedFileWorkerData {
   /** The InputSchema JSON: what survives a structured clone, parsed again on the thread. */
   schema: unknown
   rowtimeField?: string
+  /** Given later, in a `columns` message: the thread waits for it before mapping. */
+  columnsRead?: readonly boolean[] | 'later'
   batchRecords: number
   batchChars: number
   maxInFlight: number
@@ -29,6 +31,13 @@ export interface MappedFileWorkerData {
   window: SharedArrayBuffer
 }
 
+/** To the thread. */
+export interface ColumnsMessage {
+  type: 'columns'
+  columnsRead: readonly boolean[] | undefined
+}
+
+/** From the thread. */
 export type WorkerMessage =
   | {type: 'batch'; batch: PackedBatch}
   | {type: 'end'}
@@ -39,6 +48,13 @@ export interface MappedFileInputOptions {
   path: string
   schema: unknown
   rowtimeField?: string
+  /**
+   * Per column of the mapping, whether the application reads it (`StreamInfo.columnsRead`). The
+   * others are still mapped (a record whose value there cannot be coerced is set aside as before)
+   * but not sent: their rows have NULL there. All are sent unless given. A promise lets the
+   * thread start (it takes tens of ms) while the application is compiled.
+   */
+  columnsRead?: readonly boolean[] | Promise<readonly boolean[] | undefined>
   /** Stamps each batch's arrival time, as the `file:` source stamps its batches. */
   clock: Clock
   signal?: AbortSignal
@@ -76,6 +92,7 @@ export class FileThread implements AsyncIterableIterator<MappedBatch> {
       path: options.path,
       schema: options.schema,
       rowtimeField: options.rowtimeField,
+      columnsRead: options.columnsRead instanceof Promise ? 'later' : options.columnsRead,
       batchRecords: options.batchRecords ?? BATCH_RECORDS,
       batchChars: BATCH_CHARS,
       maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT,
@@ -92,6 +109,14 @@ export class FileThread implements AsyncIterableIterator<MappedBatch> {
       this.failure ??= new InternalError(`the thread reading ${options.path} failed: ${error.message}`, {cause: error})
       this.notify()
     })
+    if (options.columnsRead instanceof Promise) {
+      options.columnsRead.then(
+        (columnsRead) => {
+          if (!this.closed) this.worker.postMessage({type: 'columns', columnsRead} satisfies ColumnsMessage)
+        },
+        () => void this.close(),
+      )
+    }
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve))
     this.worker.on('exit', (code) => {
       if (!this.ended && !this.closed) this.failure ??= new InternalError(`the thread reading ${options.path} stopped (exit code ${code})`)
@@ -100,6 +125,9 @@ export class FileThread implements AsyncIterableIterator<MappedBatch> {
     options.signal?.addEventListener('abort', this.onAbort, {once: true})
     if (options.signal?.aborted) void this.close()
   }
+
+  /** Per column, whether a batch handed out so far left it out (no query reads it). */
+  readonly columnsLeftOut: boolean[] = []
 
   /** Batches received and not yet handed out. */
   get queued(): number {
@@ -116,6 +144,7 @@ export class FileThread implements AsyncIterableIterator<MappedBatch> {
       const packed = this.queue.shift()
       if (packed) {
         this.window.take()
+        packed.columns.forEach((col, i) => (this.columnsLeftOut[i] ||= col.kind === 'absent'))
         return {done: false, value: new MappedBatch(packed, this.options.path, this.options.clock.now())}
       }
       // Batches read before a failure are handed out first, as the `file:` source would.

@@ -5,7 +5,7 @@ import {parseInputSchema} from '../sql/input/schema.js'
 import {LineSplitter, openFileStream} from '../targets/line-reader.js'
 import {BatchWindow} from './batch-window.js'
 import {BatchBuilder} from './mapped-batch.js'
-import type {MappedFileWorkerData, WorkerMessage} from './mapped-file-input.js'
+import type {ColumnsMessage, MappedFileWorkerData, WorkerMessage} from './mapped-file-input.js'
 
 /** Records in the first batch; each next one is twice as large, up to `batchRecords`. */
 const FIRST_BATCH_RECORDS = 1024
@@ -57,7 +57,8 @@ async function main(port: NonNullable<typeof parentPort>, options: MappedFileWor
     const write = createRowWriter(mapping, {rowtimeField: options.rowtimeField})
     const row = new WrittenRow(mapping.columns.length)
     const withText = options.path.endsWith('.gz')
-    const builder = new BatchBuilder(mapping.columns, {withRowtimes: options.rowtimeField !== undefined, withText})
+    const sent = options.columnsRead === 'later' ? await columnsMessage(port) : options.columnsRead
+    const builder = new BatchBuilder(mapping.columns, {withRowtimes: options.rowtimeField !== undefined, withText, sent})
     // Small batches first, so that the application thread starts soon; then larger ones, which
     // cost it less per record.
     let target = Math.min(FIRST_BATCH_RECORDS, options.batchRecords)
@@ -93,6 +94,17 @@ async function main(port: NonNullable<typeof parentPort>, options: MappedFileWor
   } finally {
     port.off('message', keepAlive)
   }
+}
+
+function columnsMessage(port: NonNullable<typeof parentPort>): Promise<readonly boolean[] | undefined> {
+  return new Promise((resolve) => {
+    const receive = (message: ColumnsMessage) => {
+      if (message.type !== 'columns') return
+      port.off('message', receive)
+      resolve(message.columnsRead)
+    }
+    port.on('message', receive)
+  })
 }
 
 if (parentPort) void main(parentPort, workerData as MappedFileWorkerData)

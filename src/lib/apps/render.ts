@@ -8,6 +8,10 @@ export function renderRunSummary(r: AppRunResult): string {
   const lines = [
     `${r.ended ? 'Input ended' : 'Stopped'} after ${formatDuration(r.elapsedMs)}: ${formatCount(r.recordsIn)} records in (${formatCount(r.rowsIn)} rows into ${r.sourceStream}), ${formatCount(r.errors)} sent to error_stream.`,
   ]
+  if (r.reading.secondThread) {
+    const skipped = r.reading.columnsNotPassedOn
+    lines.push(`Input read and mapped on a second thread${skipped.length > 0 ? `; columns no query reads were checked but not passed on: ${skipped.map((c) => `"${c}"`).join(', ')}` : ''}.`)
+  }
   if (r.schema.origin === 'discovered') lines.push(`Input schema discovered from the first records: ${r.schema.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')}.`)
   for (const o of r.outputs) lines.push(`  ${o.stream} → ${o.target}: ${formatCount(o.rows)} rows`)
   if (r.errors > 0) {

@@ -52,6 +52,12 @@ export interface AppRunResult {
   outputs: Array<{stream: string; target: string; rows: number}>
   /** true: the input ended and every window was closed; false: stopped by a signal. */
   ended: boolean
+  /**
+   * Where the input was read and mapped: here, or on a second thread (a big file), which passes
+   * on only the source columns some query reads; the others are still mapped, so a record whose
+   * value there cannot be coerced is set aside as before.
+   */
+  reading: {secondThread: boolean; columnsNotPassedOn: string[]}
   elapsedMs: number
 }
 
@@ -115,11 +121,14 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
     const {mapping} = schema
     // Built here even when a thread maps the records: a bad --rowtime path fails before any work.
     const mapper = createRecordMapper(mapping, {rowtimeField: options.rowtimeField})
+    // The thread sends only the columns the application reads; it starts before the SQL is compiled.
+    let columnsRead: (read: readonly boolean[] | undefined) => void = () => undefined
     if (inThread && options.from.kind === 'file') {
       batches = thread = mapFileInThread({
         path: options.from.path,
         schema: schema.json,
         rowtimeField: options.rowtimeField,
+        columnsRead: new Promise((resolve) => (columnsRead = resolve)),
         clock: ctx.clock,
         signal: options.signal,
         workerUrl: options.inputThread?.workerUrl,
@@ -127,6 +136,7 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
       })
     }
     const app = await compileSql(sql, {sources: [sourceStreamOf(mapping)], file: options.sqlFile})
+    columnsRead(app.streams.find((s) => s.name === mapping.streamName)?.columnsRead)
     const streams = routableStreams(app.streams)
     const specs: OutputSpec[] =
       options.outputs.length > 0 ? options.outputs : terminalStreams(app.streams).map((s) => ({stream: s.name, target: {kind: 'stdio'} as TargetSpec}))
@@ -170,6 +180,7 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
       firstErrors: c.firstErrors,
       outputs: routes.map((r, i) => ({stream: r.stream, target: reports[i]?.target ?? r.sink.target, rows: c.rowsOut[r.stream] ?? 0})),
       ended: report.ended,
+      reading: {secondThread: thread !== undefined, columnsNotPassedOn: mapping.columns.filter((_, i) => thread?.columnsLeftOut[i]).map((c) => c.name)},
       elapsedMs: ctx.clock.now() - started,
     }
   } finally {

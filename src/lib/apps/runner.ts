@@ -137,7 +137,17 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     }
     emit(stream, row, rowtime)
   }
-  const runtime: ApplicationRuntime = options.app.createRuntime({onRow, restore: options.restore})
+  // The row being pushed from a batch another thread mapped, which may leave out the columns no
+  // query reads: should a pump refuse it, error_stream shows the whole row, its record mapped again.
+  let pushingBatch: MappedBatch | undefined
+  let pushingRecord = 0
+  let pushingRow = 0
+  const wholeRow = (_stream: string, row: Row): Row => {
+    if (pushingBatch === undefined || !pushingBatch.leavesColumnsOut) return row
+    const mapped = options.mapper(pushingBatch.data(pushingRecord), pushingBatch.arrival)
+    return mapped instanceof CoercionFailure ? row : (mapped.rows[pushingRow] ?? row)
+  }
+  const runtime: ApplicationRuntime = options.app.createRuntime({onRow, restore: options.restore, wholeRow})
 
   const setAside = (record: InRecord, reason: string, rowtime: number) => {
     counters.errors++
@@ -208,6 +218,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     const recordAt = (r: number): InRecord => ({data: batch.data(r), arrival, position: batch.position(r)})
     let failure = 0
     let j = 0
+    pushingBatch = batch
     for (let r = 0; r < batch.records; r++) {
       counters.recordsIn++
       if (failure < failures.length && failures[failure].record === r) {
@@ -215,12 +226,15 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
         setAside({data, arrival, position: batch.position(r)}, reason, counters.lastRowtime ?? arrival)
         continue
       }
-      for (const end = j + rowCounts[r]; j < end; j++) {
+      pushingRecord = r
+      for (const first = j, end = j + rowCounts[r]; j < end; j++) {
         const rowtime = Math.max(rowtimes ? rowtimes[j] : arrival, counters.lastRowtime ?? -Infinity)
+        pushingRow = j - first
         const refused = push(batch.row(j), rowtime)
         if (refused !== undefined) setAside(recordAt(r), refused, rowtime)
       }
     }
+    pushingBatch = undefined
     counters.lastArrival = arrival
     counters.lastPosition = batch.position(batch.records - 1)
     lastRowWall = clock.now()

@@ -47,6 +47,8 @@ describe('clickstream app run over a big file', () => {
     expect(cli.code, cli.stderr).toBe(0)
     const summary = JSON.parse(cli.stdout)
     expect(summary).toMatchObject({recordsIn: here.recordsIn, rowsIn: here.rowsIn, errors: here.errors, ended: true})
+    expect(summary.reading).toEqual({secondThread: true, columnsNotPassedOn: []})
+    expect(here.reading).toEqual({secondThread: false, columnsNotPassedOn: []})
     // Error messages name positions relative to where each run was started.
     expect(summary.firstErrors).toEqual(here.firstErrors.map((e) => e.replace(`${dir}/`, '')))
     expect(await readFile(join(dir, 'cli', 'out.ndjson'), 'utf8')).toBe(await readFile(join(dir, 'here', 'out.ndjson'), 'utf8'))

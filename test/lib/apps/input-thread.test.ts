@@ -24,14 +24,15 @@ import {compiledWorker, CSV_APP, CSV_SCHEMA, csvInput, JSON_APP, JSON_SCHEMA, js
 const tempDir = useTempDir('clickstream-input-thread-')
 
 interface Run {
-  result: Omit<AppRunResult, 'elapsedMs'>
+  result: Omit<AppRunResult, 'elapsedMs' | 'reading'>
+  reading: AppRunResult['reading']
   files: Record<string, string>
 }
 
 /** Runs `app run` in this process, every stream to a file under `name`/, with a fixed clock; returns the summary and the files. */
 async function runApp(dir: string, name: string, input: string, streams: string[], extra: Partial<AppRunOptions> & {inputThread: InputThreadOptions}): Promise<Run> {
   const outputs = streams.map((stream) => ({stream, target: {kind: 'file' as const, path: join(dir, name, `${stream}.ndjson`), gzip: false}, format: 'JSON' as const}))
-  const {elapsedMs: _, ...result} = await runApplicationFile({
+  const {elapsedMs: _, reading, ...result} = await runApplicationFile({
     sqlFile: join(dir, 'app.sql'),
     schemaFile: existsSync(join(dir, 'app.schema.json')) ? join(dir, 'app.schema.json') : undefined,
     from: {kind: 'file', path: input, gzip: input.endsWith('.gz')},
@@ -44,7 +45,7 @@ async function runApp(dir: string, name: string, input: string, streams: string[
   const files: Record<string, string> = {}
   for (const o of outputs) files[o.stream] = await readFile(o.target.path, 'utf8')
   // The two runs write to different folders; everything else must match.
-  return {result: {...result, outputs: result.outputs.map((o) => ({...o, target: o.target.replace(join(dir, name), 'OUTPUTS')}))}, files}
+  return {result: {...result, outputs: result.outputs.map((o) => ({...o, target: o.target.replace(join(dir, name), 'OUTPUTS')}))}, reading, files}
 }
 
 async function writeApp(dir: string, sql: string, schema: unknown): Promise<void> {
@@ -57,17 +58,24 @@ CREATE STREAM "OUT" (user_id VARCHAR(64), page VARCHAR(64));
 CREATE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "user_id", "page" FROM "SOURCE_SQL_STREAM_001";
 `
 
+/** Reads only some columns; a division by zero sends a row to error_stream, which shows the whole row. */
+const PARTIAL_APP = `
+CREATE STREAM "OUT" (page VARCHAR(64), ratio INTEGER);
+CREATE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "page", 100 / ("event_timestamp" - ${T0}) FROM "SOURCE_SQL_STREAM_001";
+`
+
 const ON_A_THREAD = (): InputThreadOptions => ({minBytes: 0, workerUrl: compiledWorker(), batchRecords: 7})
 const ON_THIS_THREAD: InputThreadOptions = {minBytes: Infinity}
 
 describe('app run reading a file on a second thread', () => {
   it.each([
+    {given: 'JSON, an application that reads some columns', sql: PARTIAL_APP, schema: JSON_SCHEMA, text: jsonInput(1500), file: 'clicks.ndjson', rowtimeField: 'event_timestamp', streams: ['OUT', 'error_stream'], unread: ['user_id', 'price', 'clicked', 'sku']},
     {given: 'JSON, ROWTIME from a field', sql: JSON_APP, schema: JSON_SCHEMA, text: jsonInput(1500), file: 'clicks.ndjson', rowtimeField: 'event_timestamp', streams: ['OUT', 'COUNTS', 'error_stream']},
     {given: 'JSON, ROWTIME the arrival time', sql: JSON_APP, schema: JSON_SCHEMA, text: jsonInput(400), file: 'clicks.ndjson', rowtimeField: undefined, streams: ['OUT', 'error_stream']},
     {given: 'gzip JSON', sql: JSON_APP, schema: JSON_SCHEMA, text: jsonInput(600), file: 'clicks.ndjson.gz', rowtimeField: 'event_timestamp', streams: ['OUT', 'error_stream']},
-    {given: 'JSON, a schema discovered from the first records', sql: DISCOVERED_APP, schema: undefined, text: jsonInput(500), file: 'clicks.ndjson', rowtimeField: 'event_timestamp', streams: ['OUT', 'error_stream']},
-    {given: 'CSV with CRLF and empty lines', sql: CSV_APP, schema: CSV_SCHEMA, text: csvInput(500), file: 'clicks.csv', rowtimeField: 'event_timestamp', streams: ['OUT', 'error_stream']},
-  ])('gives what reading it here gives: $given', async ({sql, schema, text, file, rowtimeField, streams}) => {
+    {given: 'JSON, a schema discovered from the first records', sql: DISCOVERED_APP, schema: undefined, text: jsonInput(500), file: 'clicks.ndjson', rowtimeField: 'event_timestamp', streams: ['OUT', 'error_stream'], unread: ['event_timestamp', 'price', 'clicked', 'items']},
+    {given: 'CSV with CRLF and empty lines', sql: CSV_APP, schema: CSV_SCHEMA, text: csvInput(500), file: 'clicks.csv', rowtimeField: 'event_timestamp', streams: ['OUT', 'error_stream'], unread: ['event_timestamp']},
+  ])('gives what reading it here gives: $given', async ({sql, schema, text, file, rowtimeField, streams, unread = []}) => {
     // Given an input with bad lines of every kind, read in batches of 7 records on the thread
     const dir = await tempDir()
     await writeApp(dir, sql, schema)
@@ -83,6 +91,27 @@ describe('app run reading a file on a second thread', () => {
     expect(here.result.rowsIn).toBeGreaterThan(100)
     expect(there.result).toEqual(here.result)
     for (const stream of streams) expect(there.files[stream], stream).toBe(here.files[stream])
+    expect(here.reading).toEqual({secondThread: false, columnsNotPassedOn: []})
+    expect(there.reading).toEqual({secondThread: true, columnsNotPassedOn: unread})
+  })
+
+  it('shows the whole row in error_stream when a pump refuses a row whose unread columns were not passed on', async () => {
+    const dir = await tempDir()
+    await writeApp(dir, PARTIAL_APP, JSON_SCHEMA)
+    const input = join(dir, 'clicks.ndjson')
+    const lines = [
+      {user_id: 'a', event_timestamp: T0 - 1, page: '/a', price: 1.5, clicked: true, items: [{sku: 's1'}, {sku: 's2'}]},
+      {user_id: 'b', event_timestamp: T0, page: '/b', price: 2.5, clicked: false, items: [{sku: 's3'}, {sku: 's4'}]},
+    ]
+    await writeFile(input, lines.map((l) => JSON.stringify(l)).join('\n'))
+    const {reading, files} = await runApp(dir, 'there', input, ['error_stream'], {rowtimeField: 'event_timestamp', inputThread: ON_A_THREAD()})
+    expect(reading.columnsNotPassedOn).toEqual(['user_id', 'price', 'clicked', 'sku'])
+    const rows = files.error_stream.trim().split('\n').map((l) => JSON.parse(l))
+    // Each of record 2's rows (one per item) fails, each shown whole: the sku tells them apart.
+    expect(rows.map((r) => [r.ERROR_NAME, Buffer.from(r.DATA_ROW, 'hex').toString()])).toEqual([
+      ['SQL_Runtime_Error', `["b",${T0},"/b",2.5,false,"s3"]`],
+      ['SQL_Runtime_Error', `["b",${T0},"/b",2.5,false,"s4"]`],
+    ])
   })
 
   it('names the lines it set aside by position, as the file source does', async () => {

@@ -124,4 +124,27 @@ describe('packed batches of rows the row writer wrote', () => {
     expect(batch.rows().map((r) => r[1])).toEqual(['abc', 42, 'b'])
     expect(batch.packed.columns[1].kind).toBe('plain')
   })
+
+  it('leave out the columns the application does not read: their rows have NULL there', () => {
+    const sent = [true, false, true, false, true]
+    const builder = new BatchBuilder(COLUMNS, {withRowtimes: false, withText: false, sent})
+    const text = '"abc"'
+    builder.addWritten(1, 10, 5, undefined, written(text, 1, 4, 1, 1))
+    builder.add(2, 20, 'record 2', {rows: [[2, 'made', true, new Uint8Array([1]), 2]], rowtimes: [0]})
+    builder.addWritten(3, 30, 5, undefined, written(text, 2, 3, 3, 3))
+    const batch = send(builder)
+    expect(batch.packed.columns.map((c) => c.kind)).toEqual(['number', 'absent', 'plain', 'absent', 'number'])
+    expect(batch.rows()).toEqual([
+      [1, null, false, null, 1],
+      [2, null, true, null, 2],
+      [3, null, true, null, 3],
+    ])
+    expect(batch.leavesColumnsOut).toBe(true)
+    // Sent in full otherwise
+    const all = new BatchBuilder(COLUMNS, {withRowtimes: false, withText: false})
+    all.addWritten(1, 10, 5, undefined, written(text, 1, 4, 1, 1))
+    const full = send(all)
+    expect(full.rows()).toEqual([[1, 'abc', false, null, 1]])
+    expect(full.leavesColumnsOut).toBe(false)
+  })
 })
