@@ -242,6 +242,8 @@ const TWO_DIGITS = Array.from({length: 60}, (_, i) => (i < 10 ? '0' : '') + i)
 /**
  * Templates made only of HH, mm, ss and literals (seed 004's 'HH:mm:ss', once per output
  * column per row): the fields come from one division each and a table of two-digit strings.
+ * The last time formatted is remembered: a row's columns often show the same one (seed 004's
+ * session start, its latest time and the session id's time are one time on a session's first row).
  */
 function clockFormatter(parts: PatternPart[]): ((ms: number) => string) | undefined {
   const terms: string[] = []
@@ -253,9 +255,13 @@ function clockFormatter(parts: PatternPart[]): ((ms: number) => string) | undefi
     else return undefined
   }
   // One expression per template (literals are JSON-quoted): no loop over its parts per value.
-  return generatedFunction('clock', ['ms'], {two: TWO_DIGITS}, [
+  return generatedFunction('clock', ['ms'], {two: TWO_DIGITS, last: {ms: Number.NaN, text: ''}}, [
+    'if (ms === last.ms) return last.text',
     'const seconds = Math.floor((((ms % 86400000) + 86400000) % 86400000) / 1000)',
-    `return ${terms.join(' + ') || "''"}`,
+    `const text = ${terms.join(' + ') || "''"}`,
+    'last.ms = ms',
+    'last.text = text',
+    'return text',
   ])
 }
 

@@ -48,6 +48,7 @@ describe('datetime helpers', () => {
   })
 
   it('clock templates (HH, mm, ss and literals) format as the general formatter does', () => {
+    const T = (h: number, m: number, sec: number) => Date.UTC(2024, 4, 1, h, m, sec, 250)
     // 'S' keeps the second template on the general path; its first 8 characters must agree.
     let seed = 7
     for (let i = 0; i < 2000; i++) {
@@ -57,6 +58,9 @@ describe('datetime helpers', () => {
       expect(formatWithPattern("'at' HH'h'mm", ms)).toBe(formatWithPattern("'at' HH'h'mm S", ms).slice(0, 8))
     }
     expect(formatWithPattern('HH:mm:ss', Number.NaN)).toBe('NaN:NaN:NaN')
+    // The same time again (remembered), then others, then the first one again
+    const times = [T(14, 5, 9), T(14, 5, 9), T(14, 5, 10), -0, 0, T(14, 5, 9), Number.NaN, T(23, 59, 59)]
+    expect(times.map((ms) => formatWithPattern('HH:mm:ss', ms))).toEqual(['14:05:09', '14:05:09', '14:05:10', '00:00:00', '00:00:00', '14:05:09', 'NaN:NaN:NaN', '23:59:59'])
   })
 
   it('FLOOR TO MONTH and YEAR follow the calendar', () => {
