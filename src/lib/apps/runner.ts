@@ -147,7 +147,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     const mapped = options.mapper(pushingBatch.data(pushingRecord), pushingBatch.arrival)
     return mapped instanceof CoercionFailure ? row : (mapped.rows[pushingRow] ?? row)
   }
-  const runtime: ApplicationRuntime = options.app.createRuntime({onRow, restore: options.restore, wholeRow})
+  const runtime: ApplicationRuntime = options.app.createRuntime({onRow, restore: options.restore, wholeRow, reported: [...routes.keys()]})
 
   const setAside = (record: InRecord, reason: string, rowtime: number) => {
     counters.errors++

@@ -42,6 +42,8 @@ export type RowListener = (stream: string, row: Row, rowtime: number) => void
 
 export interface RuntimeOptions {
   onRow: RowListener
+  /** The pumped streams whose rows reach `onRow` (error_stream's always do); every one unless given. */
+  reported?: readonly string[]
   /**
    * The whole row behind a source-stream row pushed with unread columns left NULL (see
    * `StreamInfo.columnsRead`), for error_stream, whose DATA shows the row a pump refused.

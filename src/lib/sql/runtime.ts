@@ -50,6 +50,7 @@ class Runtime implements ApplicationRuntime {
   private readonly order: StreamState[]
   private readonly registry: Registry = []
   private readonly onRow: RowListener
+  private readonly reported: ReadonlySet<string> | undefined
   private readonly wholeRow: RuntimeOptions['wholeRow']
   private time = -Infinity
   private ended = false
@@ -58,6 +59,7 @@ class Runtime implements ApplicationRuntime {
 
   constructor(infos: readonly StreamInfo[], pumps: CompiledPump[], options: RuntimeOptions) {
     this.onRow = options.onRow
+    this.reported = options.reported === undefined ? undefined : new Set(options.reported)
     this.wholeRow = options.wholeRow
     for (const info of infos) this.streams.set(info.name, {info, subscribers: [], lastTime: -Infinity, emit: () => {}})
     const inserts: {insert: Sink; target: StreamState; pump: CompiledPump}[] = []
@@ -97,7 +99,7 @@ class Runtime implements ApplicationRuntime {
     const bindings: Record<string, unknown> = {stream, onRow: this.onRow, rowFailed}
     const lines = ['if (t < stream.lastTime) t = stream.lastTime', 'stream.lastTime = t']
     // Rows pushed into a source stream are the caller's own: only pumped streams are reported.
-    if (!stream.info.isSource) lines.push('onRow(stream.info.name, row, t)')
+    if (!stream.info.isSource && (this.reported === undefined || this.reported.has(stream.info.name))) lines.push('onRow(stream.info.name, row, t)')
     stream.subscribers.forEach((sub, i) => {
       bindings[`sink${i}`] = sub.sink
       bindings[`pump${i}`] = sub.pump

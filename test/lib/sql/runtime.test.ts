@@ -168,3 +168,22 @@ describe('the columns an application reads', () => {
     expect(asked).toEqual([pruned[1]])
   })
 })
+
+describe('the rows a runtime reports', () => {
+  it('are those of the streams asked for, and error_stream always', () => {
+    const sql = `CREATE STREAM A (X INTEGER); CREATE STREAM B (Y INTEGER);
+      CREATE PUMP PA AS INSERT INTO A SELECT STREAM 100 / V FROM SRC;
+      CREATE PUMP PB AS INSERT INTO B SELECT STREAM X + 1 FROM A`
+    const app = compileApplication(sql, {sources: [source]})
+    const run = (reported?: string[]) => {
+      const streams: string[] = []
+      const rt = app.createRuntime({onRow: (stream) => streams.push(stream), reported})
+      for (const [i, v] of [1, 0, 2].entries()) rt.push('SRC', ['k', v], T0 + i)
+      rt.end()
+      return streams
+    }
+    expect(run()).toEqual(['A', 'B', 'error_stream', 'A', 'B'])
+    expect(run(['B'])).toEqual(['B', 'error_stream', 'B'])
+    expect(run([])).toEqual(['error_stream'])
+  })
+})
