@@ -181,8 +181,6 @@ export class BatchBuilder {
       withText: boolean
       /** Per column, whether to send it (the application reads it); all are sent unless given. */
       sent?: readonly boolean[]
-      /** Where in the input the first record starts (the thread may start past the file's head). */
-      startByte?: number
     },
   ) {
     this.kinds = columns.map((c, i) => {
@@ -191,7 +189,6 @@ export class BatchBuilder {
     })
     this.n = columns.length
     this.strings = this.kinds.map(() => new ColumnText())
-    this.lastByte = options.startByte ?? 0
     this.reset()
   }
 

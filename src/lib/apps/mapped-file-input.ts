@@ -1,9 +1,6 @@
-import {closeSync, openSync, readSync} from 'node:fs'
 import {Worker} from 'node:worker_threads'
 import type {Clock} from '../core/clock.js'
 import {InternalError, NotFoundError} from '../core/errors.js'
-import {LineSplitter} from '../targets/line-reader.js'
-import type {InRecord} from '../targets/types.js'
 import {BatchWindow} from './batch-window.js'
 import {MappedBatch, type PackedBatch} from './mapped-batch.js'
 
@@ -19,13 +16,6 @@ const BATCH_RECORDS = 8192
 const BATCH_CHARS = 4 * 1024 * 1024
 /** Batches mapped ahead of the application: memory stays flat however big the file. */
 const MAX_IN_FLIGHT = 4
-/**
- * The thread takes ~45 ms to start (Node's start-up, then its modules) before its first batch;
- * meanwhile this one maps and runs the file's first lines itself (2 MiB: ~17,000 clicks, which
- * take it longer than that while its code is cold), and the thread starts after them. Measured
- * on 1M clicks: ~15 ms sooner done than with no head; 4 MiB or more gains nothing.
- */
-const HEAD_BYTES = 2 * 1024 * 1024
 
 export interface MappedFileWorkerData {
   path: string
@@ -34,9 +24,6 @@ export interface MappedFileWorkerData {
   rowtimeField?: string
   /** Given later, in a `columns` message: the thread waits for it before mapping. */
   columnsRead?: readonly boolean[] | 'later'
-  /** Where the thread starts: the byte after the head's last line, and that line's number. */
-  startByte: number
-  startLine: number
   batchRecords: number
   batchChars: number
   maxInFlight: number
@@ -75,25 +62,21 @@ export interface MappedFileInputOptions {
   workerUrl?: URL
   batchRecords?: number
   maxInFlight?: number
-  /** Bytes of the file's start read here while the thread starts (none for gzip). Default HEAD_BYTES. */
-  headBytes?: number
 }
 
 /**
  * Reads a file input on a second thread: lines are split and mapped there (the `file:` source's
  * line reader and the same record mapper), so this thread only unpacks rows and runs the
  * application. The thread starts at once, so it reads while the application is being compiled.
- * While it starts, the file's first lines come from this thread, as records to map (as the
- * `file:` source gives them). Batches come in file order, once; `close()` (or the signal, or
- * returning from the iteration) stops the thread.
+ * Batches come in file order, once; `close()` (or the signal, or returning from the iteration)
+ * stops the thread.
  */
 export function mapFileInThread(options: MappedFileInputOptions): FileThread {
   return new FileThread(options)
 }
 
-export class FileThread implements AsyncIterableIterator<MappedBatch | InRecord[]> {
+export class FileThread implements AsyncIterableIterator<MappedBatch> {
   private readonly worker: Worker
-  private head: Buffer | undefined
   private readonly window = BatchWindow.create()
   private readonly queue: PackedBatch[] = []
   private ended = false
@@ -105,14 +88,11 @@ export class FileThread implements AsyncIterableIterator<MappedBatch | InRecord[
   readonly exited: Promise<number>
 
   constructor(private readonly options: MappedFileInputOptions) {
-    this.head = options.path.endsWith('.gz') ? undefined : readHead(options.path, options.headBytes ?? HEAD_BYTES)
     const workerData: MappedFileWorkerData = {
       path: options.path,
       schema: options.schema,
       rowtimeField: options.rowtimeField,
       columnsRead: options.columnsRead instanceof Promise ? 'later' : options.columnsRead,
-      startByte: this.head?.length ?? 0,
-      startLine: this.head === undefined ? 0 : countLines(this.head),
       batchRecords: options.batchRecords ?? BATCH_RECORDS,
       batchChars: BATCH_CHARS,
       maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT,
@@ -158,14 +138,9 @@ export class FileThread implements AsyncIterableIterator<MappedBatch | InRecord[
     return this
   }
 
-  async next(): Promise<IteratorResult<MappedBatch | InRecord[]>> {
+  async next(): Promise<IteratorResult<MappedBatch>> {
     for (;;) {
       if (this.closed) return {done: true, value: undefined}
-      const head = this.head
-      if (head !== undefined) {
-        this.head = undefined
-        return {done: false, value: headRecords(head, this.options.path, this.options.clock.now())}
-      }
       const packed = this.queue.shift()
       if (packed) {
         this.window.take()
@@ -186,7 +161,7 @@ export class FileThread implements AsyncIterableIterator<MappedBatch | InRecord[
     }
   }
 
-  async return(): Promise<IteratorResult<MappedBatch | InRecord[]>> {
+  async return(): Promise<IteratorResult<MappedBatch>> {
     await this.close()
     return {done: true, value: undefined}
   }
@@ -205,40 +180,6 @@ export class FileThread implements AsyncIterableIterator<MappedBatch | InRecord[
     this.notify()
     await this.worker.terminate()
   }
-}
-
-/** Up to `max` bytes of the file's start, cut after their last newline; undefined if they hold none (or the file cannot be read: the thread then says why). */
-function readHead(path: string, max: number): Buffer | undefined {
-  if (max <= 0) return undefined
-  const bytes = Buffer.allocUnsafe(max)
-  let length = 0
-  try {
-    const fd = openSync(path, 'r')
-    try {
-      for (let n = -1; n !== 0 && length < max; length += n) n = readSync(fd, bytes, length, max - length, length)
-    } finally {
-      closeSync(fd)
-    }
-  } catch {
-    return undefined
-  }
-  const end = bytes.subarray(0, length).lastIndexOf(0x0a) + 1
-  return end === 0 ? undefined : bytes.subarray(0, end)
-}
-
-function countLines(bytes: Buffer): number {
-  let lines = 0
-  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) lines++
-  return lines
-}
-
-/** The head's lines as the `file:` source gives them: records with the arrival time and their positions. */
-function headRecords(head: Buffer, path: string, arrival: number): InRecord[] {
-  const lines = new LineSplitter()
-  lines.push(head)
-  const records: InRecord[] = []
-  while (lines.next()) records.push({data: lines.text, arrival, position: `${path}:${lines.line}`})
-  return records
 }
 
 /**

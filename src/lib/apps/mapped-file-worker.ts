@@ -18,20 +18,18 @@ const READ_BYTES = 1024 * 1024
  * chunk (each would cost the kernel fresh pages), and the buffer of the chunk before stays as it
  * is until this one is pushed to the LineSplitter, which may hold on to its last partial line.
  */
-async function* fileChunks(path: string, startByte: number): AsyncGenerator<Buffer> {
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   if (path.endsWith('.gz')) {
     yield* openFileStream(path) as AsyncIterable<Buffer>
     return
   }
   const file = await open(path, 'r')
   const buffers = [0, 1, 2].map(() => Buffer.allocUnsafeSlow(READ_BYTES))
-  let position = startByte
-  let reading: Promise<{bytesRead: number; buffer: Buffer}> | undefined = file.read(buffers[0], 0, READ_BYTES, position)
+  let reading: Promise<{bytesRead: number; buffer: Buffer}> | undefined = file.read(buffers[0], 0, READ_BYTES, null)
   try {
     for (let k = 0; reading !== undefined; k++) {
       const {bytesRead, buffer}: {bytesRead: number; buffer: Buffer} = await reading
-      position += bytesRead
-      reading = bytesRead === 0 ? undefined : file.read(buffers[(k + 1) % 3], 0, READ_BYTES, position)
+      reading = bytesRead === 0 ? undefined : file.read(buffers[(k + 1) % 3], 0, READ_BYTES, null)
       if (bytesRead > 0) yield buffer.subarray(0, bytesRead)
     }
   } finally {
@@ -60,7 +58,7 @@ async function main(port: NonNullable<typeof parentPort>, options: MappedFileWor
     const row = new WrittenRow(mapping.columns.length)
     const withText = options.path.endsWith('.gz')
     const sent = options.columnsRead === 'later' ? await columnsMessage(port) : options.columnsRead
-    const builder = new BatchBuilder(mapping.columns, {withRowtimes: options.rowtimeField !== undefined, withText, sent, startByte: options.startByte})
+    const builder = new BatchBuilder(mapping.columns, {withRowtimes: options.rowtimeField !== undefined, withText, sent})
     // Small batches first, so that the application thread starts soon; then larger ones, which
     // cost it less per record.
     let target = Math.min(FIRST_BATCH_RECORDS, options.batchRecords)
@@ -71,7 +69,7 @@ async function main(port: NonNullable<typeof parentPort>, options: MappedFileWor
       send({type: 'batch', batch}, transfer)
       target = Math.min(target * 2, options.batchRecords)
     }
-    const lines = new LineSplitter({decodeTogether: true, startLine: options.startLine, startOffset: options.startByte})
+    const lines = new LineSplitter({decodeTogether: true})
     // Without --rowtime, rows take their arrival time on the application thread's clock.
     const addLines = async () => {
       while (lines.next()) {
@@ -82,7 +80,7 @@ async function main(port: NonNullable<typeof parentPort>, options: MappedFileWor
         if (builder.records >= target || builder.chars >= options.batchChars) await post()
       }
     }
-    for await (const chunk of fileChunks(options.path, options.startByte)) {
+    for await (const chunk of fileChunks(options.path)) {
       lines.push(chunk)
       await addLines()
     }

@@ -37,8 +37,6 @@ export interface InputThreadOptions {
   workerUrl?: URL
   /** Records per batch the thread hands over. */
   batchRecords?: number
-  /** Bytes of the file's start read on this thread while the other starts. */
-  headBytes?: number
 }
 
 export interface AppRunResult {
@@ -135,7 +133,6 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
         signal: options.signal,
         workerUrl: options.inputThread?.workerUrl,
         batchRecords: options.inputThread?.batchRecords,
-        headBytes: options.inputThread?.headBytes,
       })
     }
     const app = await compileSql(sql, {sources: [sourceStreamOf(mapping)], file: options.sqlFile})

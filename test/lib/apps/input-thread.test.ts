@@ -3,7 +3,7 @@ import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
-import {MappedBatch} from '../../../src/lib/apps/mapped-batch.js'
+import type {MappedBatch} from '../../../src/lib/apps/mapped-batch.js'
 import {mapFileInThread} from '../../../src/lib/apps/mapped-file-input.js'
 import {readsInThread, runApplicationFile, type AppRunOptions, type AppRunResult, type InputThreadOptions} from '../../../src/lib/apps/run.js'
 import {runApplication} from '../../../src/lib/apps/runner.js'
@@ -64,8 +64,7 @@ CREATE STREAM "OUT" (page VARCHAR(64), ratio INTEGER);
 CREATE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM "page", 100 / ("event_timestamp" - ${T0}) FROM "SOURCE_SQL_STREAM_001";
 `
 
-/** Batches of 7 records; the first `headBytes` of the file (cut after a line) are read here while the thread starts. */
-const ON_A_THREAD = (headBytes = 0): InputThreadOptions => ({minBytes: 0, workerUrl: compiledWorker(), batchRecords: 7, headBytes})
+const ON_A_THREAD = (): InputThreadOptions => ({minBytes: 0, workerUrl: compiledWorker(), batchRecords: 7})
 const ON_THIS_THREAD: InputThreadOptions = {minBytes: Infinity}
 
 describe('app run reading a file on a second thread', () => {
@@ -85,19 +84,15 @@ describe('app run reading a file on a second thread', () => {
 
     // When the same application runs over it both ways
     const here = await runApp(dir, 'here', input, streams, {rowtimeField, inputThread: ON_THIS_THREAD})
-    // (all of it on the thread, or its first lines here while the thread starts)
     const there = await runApp(dir, 'there', input, streams, {rowtimeField, inputThread: ON_A_THREAD()})
-    const headHere = await runApp(dir, 'head', input, streams, {rowtimeField, inputThread: ON_A_THREAD(2000)})
 
     // Then the outputs, error_stream and every count are the same, byte for byte
     expect(here.result.errors).toBeGreaterThan(5)
     expect(here.result.rowsIn).toBeGreaterThan(100)
-    for (const run of [there, headHere]) {
-      expect(run.result).toEqual(here.result)
-      for (const stream of streams) expect(run.files[stream], stream).toBe(here.files[stream])
-      expect(run.reading).toEqual({secondThread: true, columnsNotPassedOn: unread})
-    }
+    expect(there.result).toEqual(here.result)
+    for (const stream of streams) expect(there.files[stream], stream).toBe(here.files[stream])
     expect(here.reading).toEqual({secondThread: false, columnsNotPassedOn: []})
+    expect(there.reading).toEqual({secondThread: true, columnsNotPassedOn: unread})
   })
 
   it('shows the whole row in error_stream when a pump refuses a row whose unread columns were not passed on', async () => {
@@ -151,37 +146,7 @@ describe('app run reading a file on a second thread', () => {
 })
 
 describe('mapFileInThread', () => {
-  const options = (path: string) => ({path, schema: JSON_SCHEMA, rowtimeField: 'event_timestamp', clock: new ManualClock(0), workerUrl: compiledWorker(), batchRecords: 16, headBytes: 0})
-
-  it('hands out the first lines as records to map while the thread starts, then batches from the line after', async () => {
-    const dir = await tempDir()
-    const path = join(dir, 'clicks.ndjson')
-    const lines = Array.from({length: 100}, (_, i) => JSON.stringify({user_id: `u${i}`, event_timestamp: T0 + i}) + (i % 2 ? '\r' : ''))
-    await writeFile(path, lines.join('\n') + '\n')
-    // A head of 1000 bytes ends inside a line: it is cut after the line before.
-    const whole = lines.filter((_, i) => Buffer.byteLength(lines.slice(0, i + 1).join('\n') + '\n') <= 1000).length
-    const thread = mapFileInThread({...options(path), clock: new ManualClock(T0), headBytes: 1000})
-    const head = await thread.next()
-    expect(head.value).toEqual(lines.slice(0, whole).map((l, i) => ({data: l.replace('\r', ''), arrival: T0, position: `${path}:${i + 1}`})))
-    const batches: MappedBatch[] = []
-    for await (const batch of thread) batches.push(batch as MappedBatch)
-    expect(batches[0].position(0)).toBe(`${path}:${whole + 1}`)
-    expect(batches[0].data(0)).toBe(lines[whole].replace('\r', ''))
-    expect(batches[0].row(0)[0]).toBe(`u${whole}`)
-    expect(batches.reduce((n, b) => n + b.records, 0)).toBe(100 - whole)
-  })
-
-  it('reads a gzip file, or one whose first line is longer than the head, all on the thread', async () => {
-    const dir = await tempDir()
-    const long = JSON.stringify({user_id: 'x'.repeat(3000), event_timestamp: T0})
-    await writeFile(join(dir, 'long.ndjson'), `${long}\n${long}\n`)
-    await writeFile(join(dir, 'small.ndjson.gz'), gzipSync(`${long}\n`))
-    for (const file of ['long.ndjson', 'small.ndjson.gz']) {
-      const thread = mapFileInThread({...options(join(dir, file)), headBytes: 1000})
-      expect((await thread.next()).value).toBeInstanceOf(MappedBatch)
-      await thread.close()
-    }
-  })
+  const options = (path: string) => ({path, schema: JSON_SCHEMA, rowtimeField: 'event_timestamp', clock: new ManualClock(0), workerUrl: compiledWorker(), batchRecords: 16})
 
   it('says a file that is gone is not found, as the file source does', async () => {
     const dir = await tempDir()
@@ -211,8 +176,8 @@ describe('mapFileInThread', () => {
     const first = await thread.next()
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(thread.queued).toBe(2)
-    let records = first.done ? 0 : (first.value as MappedBatch).records
-    for await (const batch of thread) records += (batch as MappedBatch).records
+    let records = first.done ? 0 : first.value.records
+    for await (const batch of thread) records += batch.records
     expect(records).toBe(3000)
   })
 })
@@ -261,7 +226,7 @@ describe('runApplication over batches mapped on a thread', () => {
       return {counters: report.counters, errors: sink.records}
     }
     const here = await run((await openSource({kind: 'file', path, gzip: file.endsWith('.gz')}, ctx)).batches())
-    const there = await run(mapFileInThread({path, schema, clock: ctx.clock, workerUrl: compiledWorker(), batchRecords: 5, headBytes: 300}))
+    const there = await run(mapFileInThread({path, schema, clock: ctx.clock, workerUrl: compiledWorker(), batchRecords: 5}))
     expect(here.counters.errors).toBe(lines.filter((l) => l === 'oops' || l.includes('refused')).length)
     expect(here.counters.firstErrors).toContain(`${path}:5: cannot evaluate this row`)
     expect(here.errors.map((r) => Buffer.from(JSON.parse(r.data).DATA_ROW, 'hex').toString())).toContain('{"user_id":"refused","note":"größe ✓ 13"}')
