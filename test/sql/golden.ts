@@ -87,7 +87,12 @@ export interface GoldenResult {
   error?: string
 }
 
-export function runGolden(sections: Section[], file: string): GoldenResult {
+/**
+ * Runs a golden file's application over its input. With `leaveUnreadNull`, source rows are pushed
+ * as the reading thread of `app run` hands them over: the columns no query reads left NULL (the
+ * whole row given to the runtime for error_stream).
+ */
+export function runGolden(sections: Section[], file: string, options: {leaveUnreadNull?: boolean} = {}): GoldenResult {
   const sources: {name: string; columns: Column[]}[] = sections
     .filter((s) => s.kind === 'source')
     .map((s) => ({
@@ -113,7 +118,9 @@ export function runGolden(sections: Section[], file: string): GoldenResult {
   }
   const types = new Map(app.streams.map((s) => [s.name, s.columns.map((c) => c.type)]))
   types.set(ERROR_STREAM, ERROR_STREAM_COLUMNS.map((c) => c.type))
+  let pushing: {left: Row; whole: Row} | undefined
   const rt = app.createRuntime({
+    wholeRow: (_stream, row) => (row === pushing?.left ? pushing.whole : row),
     onRow(stream, row: Row, rowtime) {
       const t = types.get(stream)
       const line = [formatTimestamp(rowtime), ...row.map((v, i) => formatValue(v, t?.[i]))].join(' | ')
@@ -140,7 +147,9 @@ export function runGolden(sections: Section[], file: string): GoldenResult {
         const t = parseTimestampText(cells[0])
         if (t === undefined) throw new Error(`${file}: bad ROWTIME in ${line}`)
         const row = source.columns.map((c, i) => parseValue(cells[i + 1] ?? 'NULL', c.type))
-        rt.push(source.name, row, t)
+        const read = app.streams.find((s) => s.name === source.name)!.columnsRead
+        pushing = {left: options.leaveUnreadNull ? row.map((v, i) => (read[i] ? v : null)) : row, whole: row}
+        rt.push(source.name, pushing.left, t)
       }
     }
   } catch (error) {
