@@ -1,6 +1,7 @@
 import {Worker} from 'node:worker_threads'
 import type {Clock} from '../core/clock.js'
-import {InternalError, NotFoundError} from '../core/errors.js'
+import {InputError, InternalError} from '../core/errors.js'
+import {fileReadError} from '../targets/line-reader.js'
 import {BatchWindow} from './batch-window.js'
 import {MappedBatch, type PackedBatch} from './mapped-batch.js'
 
@@ -41,7 +42,7 @@ export interface ColumnsMessage {
 export type WorkerMessage =
   | {type: 'batch'; batch: PackedBatch}
   | {type: 'end'}
-  | {type: 'error'; name: string; message: string; code?: string}
+  | {type: 'error'; name: string; message: string; code?: string; suggestions?: string[]}
 
 export interface MappedFileInputOptions {
   /** The file, as `file:PATH` names it (positions read `PATH:LINE`). */
@@ -183,10 +184,11 @@ export class FileThread implements AsyncIterableIterator<MappedBatch> {
 }
 
 /**
- * The error the `file:` source would have thrown: a file gone since it was opened is not found;
- * any other read error keeps its message and code, so it is reported as it is today.
+ * The error the `file:` source would have thrown (fileReadError: a file gone since it was opened
+ * is not found, a directory or damaged gzip is bad input); any other keeps its message and code.
  */
-function readFailure(message: {name: string; message: string; code?: string}, path: string): Error {
-  if (message.code === 'ENOENT') return new NotFoundError(`no such file: ${path}`)
-  return Object.assign(new Error(message.message), {name: message.name, code: message.code})
+function readFailure(message: {name: string; message: string; code?: string; suggestions?: string[]}, path: string): Error {
+  // The thread's gzip reader said it already (openFileStream).
+  if (message.code === 'BAD_INPUT') return new InputError(message.message, {suggestions: message.suggestions})
+  return fileReadError(Object.assign(new Error(message.message), {name: message.name, code: message.code}), path) as Error
 }

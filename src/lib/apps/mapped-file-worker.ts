@@ -20,7 +20,7 @@ const READ_BYTES = 1024 * 1024
  */
 async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   if (path.endsWith('.gz')) {
-    yield* openFileStream(path) as AsyncIterable<Buffer>
+    yield* openFileStream(path)
     return
   }
   const file = await open(path, 'r')
@@ -89,8 +89,8 @@ async function main(port: NonNullable<typeof parentPort>, options: MappedFileWor
     if (builder.records > 0) await post()
     send({type: 'end'})
   } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    send({type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(error), code: e?.code})
+    const e = error as NodeJS.ErrnoException & {suggestions?: string[]}
+    send({type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(error), code: e?.code, suggestions: e?.suggestions})
   } finally {
     port.off('message', keepAlive)
   }

@@ -1,10 +1,9 @@
 import {isAscii} from 'node:buffer'
 import {createHash} from 'node:crypto'
 import {open, stat, type FileHandle} from 'node:fs/promises'
-import {createGunzip} from 'node:zlib'
-import {createReadStream} from 'node:fs'
 import type {Clock} from '../core/clock.js'
 import {ExternalServiceError} from '../core/errors.js'
+import {openFileStream} from '../targets/line-reader.js'
 
 /** Which file a position belongs to: its path and identity (device, inode, first bytes). */
 export interface FileIdentity {
@@ -161,10 +160,10 @@ class LineChunker {
 }
 
 /** Lines of a stream (stdin, or a gzip file), skipping to `from` by reading (streams cannot seek). */
-export async function* readStreamChunks(input: NodeJS.ReadableStream, file: FileIdentity | undefined, from: ReadPosition = {offset: 0, line: 0}): AsyncGenerator<LineChunk> {
+export async function* readStreamChunks(input: AsyncIterable<Buffer | string>, file: FileIdentity | undefined, from: ReadPosition = {offset: 0, line: 0}): AsyncGenerator<LineChunk> {
   const chunker = new LineChunker(from.offset, from.line)
   let skip = from.offset
-  for await (const piece of input as AsyncIterable<Buffer | string>) {
+  for await (const piece of input) {
     let buf = typeof piece === 'string' ? Buffer.from(piece) : piece
     if (skip > 0) {
       const n = Math.min(skip, buf.length)
@@ -181,8 +180,7 @@ export async function* readStreamChunks(input: NodeJS.ReadableStream, file: File
 
 /** A gzip file's lines (offsets count decompressed bytes). */
 export function readGzipChunks(file: FileIdentity, from?: ReadPosition): AsyncGenerator<LineChunk> {
-  const raw = createReadStream(file.path, {highWaterMark: CHUNK_BYTES})
-  return readStreamChunks(raw.pipe(createGunzip()), file, from)
+  return readStreamChunks(openFileStream(file.path), file, from)
 }
 
 /**

@@ -1,6 +1,8 @@
 import {isAscii} from 'node:buffer'
 import {createReadStream} from 'node:fs'
+import {pipeline} from 'node:stream'
 import {createGunzip} from 'node:zlib'
+import {InputError, NotFoundError} from '../core/errors.js'
 
 export interface Line {
   /** 1-based line number in the (decompressed) input. */
@@ -201,9 +203,34 @@ export class LineSplitter {
   }
 }
 
-/** Opens a file for line reading, gunzipping `.gz` files. */
-export function openFileStream(path: string, options: {start?: number} = {}): NodeJS.ReadableStream {
+/**
+ * A file's bytes for line reading, gunzipped for `.gz` files. Reading what is not a readable file
+ * (damaged gzip, a directory) fails as bad input naming the file (see `fileReadError`).
+ */
+export async function* openFileStream(path: string, options: {start?: number} = {}): AsyncGenerator<Buffer> {
   const gz = path.endsWith('.gz')
   const raw = createReadStream(path, {highWaterMark: 256 * 1024, start: gz ? 0 : options.start})
-  return gz ? raw.pipe(createGunzip()) : raw
+  // (pipeline, not pipe: a failure to read the file must reach the stream read here.)
+  const stream = gz ? pipeline(raw, createGunzip(), () => undefined) : raw
+  try {
+    for await (const chunk of stream) yield chunk as Buffer
+  } catch (error) {
+    throw fileReadError(error, path)
+  }
+}
+
+/**
+ * What reading `path` failed with, said as a user should hear it: a gzip file that is damaged or
+ * not gzip, a directory, a file this user may not read, a file gone. Anything else as it is.
+ */
+export function fileReadError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const message = (error as Error | undefined)?.message
+  if (code?.startsWith('Z_')) {
+    return new InputError(`${path} is not valid gzip: ${message}`, {cause: error, suggestions: ['check it with gzip -t (the lines before the damage may have been read)']})
+  }
+  if (code === 'EISDIR') return new InputError(`${path} is a directory, not a file`, {cause: error})
+  if (code === 'EACCES' || code === 'EPERM') return new InputError(`cannot read ${path}: permission denied`, {cause: error})
+  if (code === 'ENOENT') return new NotFoundError(`no such file: ${path}`, {cause: error})
+  return error
 }

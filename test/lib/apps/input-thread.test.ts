@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {readFile, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
@@ -124,6 +124,23 @@ describe('app run reading a file on a second thread', () => {
     expect(result.firstErrors).toEqual([`${input}:2: not valid JSON: Unexpected end of JSON input`, expect.stringMatching(`^${input}:3: ROWTIME field \\$.event_timestamp: cannot read "soon"`)])
     const rows = files.error_stream.trim().split('\n').map((l) => JSON.parse(l))
     expect(rows.map((r) => Buffer.from(r.DATA_ROW, 'hex').toString())).toEqual(['', '{"user_id":"b","event_timestamp":"soon"}'])
+  })
+
+  it('says a damaged gzip file or a directory is bad input, as the file source does', async () => {
+    const dir = await tempDir()
+    await writeApp(dir, JSON_APP, JSON_SCHEMA)
+    await writeFile(join(dir, 'damaged.ndjson.gz'), Buffer.concat([gzipSync(jsonInput(200)), Buffer.from('trailing garbage')]))
+    await mkdir(join(dir, 'folder.ndjson'))
+    for (const [file, message] of [
+      ['damaged.ndjson.gz', `${join(dir, 'damaged.ndjson.gz')} is not valid gzip: incorrect header check`],
+      ['folder.ndjson', `${join(dir, 'folder.ndjson')} is a directory, not a file`],
+    ]) {
+      for (const inputThread of [ON_THIS_THREAD, ON_A_THREAD()]) {
+        const error = await runApp(dir, 'out', join(dir, file), ['OUT'], {rowtimeField: 'event_timestamp', inputThread}).catch((e: unknown) => e)
+        expect(error, `${file}, minBytes ${inputThread.minBytes}`).toBeInstanceOf(InputError)
+        expect((error as Error).message).toBe(message)
+      }
+    }
   })
 
   it('keeps a file smaller than the threshold on this thread', async () => {
