@@ -44,6 +44,9 @@ export function parseJsonPath(text: string): JsonPath | string {
   return {text: t, steps, flattenAt: steps.findIndex((s) => s.kind === 'all')}
 }
 
+/** `record[key]` when the record has that key itself: never what Object.prototype has (`constructor`, `toString`). */
+export const ownValue = (record: Record<string, unknown>, key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined)
+
 /** Follows steps from `value`; undefined when an element is missing. */
 export function followSteps(value: unknown, steps: readonly PathStep[], from = 0, to = steps.length): unknown {
   let v = value
@@ -52,7 +55,7 @@ export function followSteps(value: unknown, steps: readonly PathStep[], from = 0
     if (v === null || v === undefined) return undefined
     if (step.kind === 'key') {
       if (typeof v !== 'object' || Array.isArray(v)) return undefined
-      v = (v as Record<string, unknown>)[step.name]
+      v = ownValue(v as Record<string, unknown>, step.name)
     } else if (step.kind === 'index') {
       if (!Array.isArray(v)) return undefined
       v = v[step.index]

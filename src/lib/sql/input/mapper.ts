@@ -1,7 +1,7 @@
 import {UsageError} from '../../core/errors.js'
 import type {Row, SqlValue} from '../types.js'
 import {CoercionFailure, coerceValue, coercerFor} from './coerce.js'
-import {followSteps, parseJsonPath, type JsonPath, type PathStep} from './json-path.js'
+import {followSteps, ownValue, parseJsonPath, type JsonPath, type PathStep} from './json-path.js'
 import {createFlatJsonReaders, createSpans, NOT_AN_OBJECT, NUMBER_VALUE, spanValue, TEXT, VALUES} from './flat-json.js'
 import type {InputMapping, MappedColumn} from './schema.js'
 import {readTimeValue} from './timestamps.js'
@@ -260,7 +260,7 @@ export function createJsonParseMapper(mapping: InputMapping, options: RecordMapp
     for (let i = 0; i < n; i++) {
       if (flatten[i]) continue
       const key = simpleKey[i]
-      const failure = cell(i, key === undefined ? followSteps(root, steps[i]) : (root as Record<string, unknown>)[key], base)
+      const failure = cell(i, key === undefined ? followSteps(root, steps[i]) : ownValue(root as Record<string, unknown>, key), base)
       if (failure) return failure
     }
     if (!arraySteps) {

@@ -43,6 +43,14 @@ describe('JSON record mapping (dev/about-json-path)', () => {
     })
   })
 
+  it("reads keys named like Object.prototype's members only from the record itself", () => {
+    // constructor, toString and __proto__ are ordinary keys of a JSON record
+    const map = createRecordMapper(json([['c', 'VARCHAR(16)', '$.constructor'], ['t', 'VARCHAR(16)', '$.a.toString'], ['p', 'VARCHAR(16)', '$.__proto__']]))
+    expect(map('{"constructor":"x","a":{"toString":"y"},"__proto__":"z"}', 0)).toEqual({rows: [['x', 'y', 'z']], rowtimes: [0]})
+    expect(map('{"a":{}}', 0)).toEqual({rows: [[null, null, null]], rowtimes: [0]})
+    expect(map('{}', 0)).toEqual({rows: [[null, null, null]], rowtimes: [0]})
+  })
+
   it('reads rows under a RecordRowPath', () => {
     const map = createRecordMapper(json([['id', 'INTEGER', '$.orderId']], '$.orders[0:]'))
     expect(map(customer, 0)).toEqual({rows: [[23284], [63122], [77284]], rowtimes: [0, 0, 0]})
