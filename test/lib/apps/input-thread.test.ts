@@ -143,6 +143,16 @@ describe('app run reading a file on a second thread', () => {
     }
   })
 
+  it('reports an application that does not compile, and stops the thread waiting for its columns', async () => {
+    const dir = await tempDir()
+    await writeApp(dir, 'CREATE STREAM "OUT" (a INTEGER);\nCREATE PUMP "P" AS INSERT INTO "OUT" SELEC STREAM 1 FROM "SOURCE_SQL_STREAM_001";', JSON_SCHEMA)
+    const input = join(dir, 'clicks.ndjson')
+    await writeFile(input, jsonInput(50))
+    const error = await runApp(dir, 'out', input, ['OUT'], {rowtimeField: 'event_timestamp', inputThread: ON_A_THREAD()}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).location).toMatchObject({line: 2})
+  })
+
   it('keeps a file smaller than the threshold on this thread', async () => {
     const dir = await tempDir()
     await writeApp(dir, JSON_APP, JSON_SCHEMA)
@@ -182,6 +192,16 @@ describe('mapFileInThread', () => {
     expect(first.done).toBe(false)
     controller.abort()
     expect(await thread.exited).toBe(1)
+    expect(await thread.next()).toEqual({done: true, value: undefined})
+  })
+
+  it('stops the thread when the columns it waits for will not come (the application did not compile)', async () => {
+    const dir = await tempDir()
+    const path = join(dir, 'clicks.ndjson')
+    await writeFile(path, jsonInput(100))
+    const thread = mapFileInThread({...options(path), columnsRead: Promise.reject(new InputError('does not compile'))})
+    // (It exits, rather than wait for ever; its code depends on how far it had started.)
+    expect(await thread.exited).toBeTypeOf('number')
     expect(await thread.next()).toEqual({done: true, value: undefined})
   })
 
