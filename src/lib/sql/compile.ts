@@ -1,4 +1,5 @@
 import {InputError, NotSupportedError} from '../core/errors.js'
+import type {CodeGen} from '../core/generated-code.js'
 import type {CreateFunction, Expr, FunctionCall, IntervalQualifier, Pos, TimeUnit} from './ast.js'
 import {
   addMonths,
@@ -30,6 +31,43 @@ export interface Bound {
   /** Declared or known monotonic (ROWTIME, MONOTONIC(...), columns derived from them). */
   monotonic: boolean
   constant: boolean
+  /**
+   * The expression as JavaScript source, for operators that generate their row functions (the
+   * row is `r`, its ROWTIME `t`): the value of the code is the value of `ev`. Expressions without
+   * one are called as their closure there (`codeOf`).
+   */
+  code?: (g: CodeGen) => string
+}
+
+/** The source of `b` for a generated function of `(r, t)`: its code, or a call of its closure. */
+export function codeOf(b: Bound, g: CodeGen): string {
+  return b.code !== undefined ? b.code(g) : `${g.bind(b.ev)}(r, t)`
+}
+
+/** A constant as code: finite numbers, booleans and NULL as literals, anything else bound by name. */
+function constantCode(v: SqlValue, g: CodeGen): string {
+  if (v === null || typeof v === 'boolean') return String(v)
+  if (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)) return `(${String(v)})`
+  return g.bind(v)
+}
+
+/** AND (`decisive` false) or OR (true) in SQL's three-valued logic: the second operand is evaluated only when the first does not decide. */
+function logicCode(a: Bound, b: Bound, decisive: 'true' | 'false'): (g: CodeGen) => string {
+  return (g) => {
+    const x = g.temp()
+    const y = g.temp()
+    const other = decisive === 'true' ? 'false' : 'true'
+    return `(${x} = ${codeOf(a, g)}, ${x} === ${decisive} ? ${decisive} : (${y} = ${codeOf(b, g)}, ${y} === ${decisive} ? ${decisive} : ${x} === null || ${y} === null ? null : ${other}))`
+  }
+}
+
+/** `x OP y` of two operands for a JavaScript binary operator, NULL when either is NULL. */
+function nullSafeCode(a: Bound, b: Bound, op: string): (g: CodeGen) => string {
+  return (g) => {
+    const x = g.temp()
+    const y = g.temp()
+    return `(${x} = ${codeOf(a, g)}, ${y} = ${codeOf(b, g)}, ${x} === null || ${y} === null ? null : ${x} ${op} ${y})`
+  }
 }
 
 export interface Resolver {
@@ -80,9 +118,10 @@ function notSupported(r: Resolver, pos: Pos, what: string): NotSupportedError {
   return new NotSupportedError(`${what} is valid KDA SQL but not supported by the local runtime yet`, {location: {file: r.file, line: pos.line, column: pos.column}})
 }
 
-const konst = (value: SqlValue, type: SqlType): Bound => ({ev: () => value, type, rowtimeOnly: false, monotonic: false, constant: true})
+const konst = (value: SqlValue, type: SqlType): Bound => ({ev: () => value, type, rowtimeOnly: false, monotonic: false, constant: true, code: (g) => constantCode(value, g)})
 
-function derive(ev: Eval, type: SqlType, parts: Bound[], monotonic = false): Bound {
+/** A node over `parts`, evaluated by `ev`; `code`, when given, is its source (see Bound.code). */
+function derive(ev: Eval, type: SqlType, parts: Bound[], monotonic = false, code?: (g: CodeGen) => string): Bound {
   const constant = parts.every((p) => p.constant)
   const b: Bound = {
     ev,
@@ -90,6 +129,7 @@ function derive(ev: Eval, type: SqlType, parts: Bound[], monotonic = false): Bou
     rowtimeOnly: !constant && parts.every((p) => p.rowtimeOnly || p.constant),
     monotonic,
     constant,
+    code,
   }
   if (constant) {
     // Fold constants once (literal arithmetic, CAST of literals, ...).
@@ -100,6 +140,7 @@ function derive(ev: Eval, type: SqlType, parts: Bound[], monotonic = false): Bou
       return b
     }
     b.ev = () => v
+    b.code = (g) => constantCode(v, g)
   }
   return b
 }
@@ -201,22 +242,26 @@ export function compileExpr(e: Expr, r: Resolver): Bound {
     case 'unary': {
       const a = compileExpr(e.operand, r)
       const f = a.ev
+      const unaryCode = (op: string) => (g: CodeGen) => {
+        const v = g.temp()
+        return `(${v} = ${codeOf(a, g)}, ${v} === null ? null : ${op}${v})`
+      }
       if (e.op === 'NOT') return derive((row, t) => {
         const v = f(row, t)
         return v === null ? null : !v
-      }, T.BOOLEAN, [a])
+      }, T.BOOLEAN, [a], false, unaryCode('!'))
       if (e.op === '+') return a
       return derive((row, t) => {
         const v = f(row, t)
         return v === null ? null : -(v as number)
-      }, a.type, [a], false)
+      }, a.type, [a], false, unaryCode('-'))
     }
     case 'binary':
       return compileBinary(e, r)
     case 'isNull': {
       const a = compileExpr(e.operand, r)
       const f = a.ev
-      return derive(e.negated ? (row, t) => f(row, t) !== null : (row, t) => f(row, t) === null, T.BOOLEAN, [a])
+      return derive(e.negated ? (row, t) => f(row, t) !== null : (row, t) => f(row, t) === null, T.BOOLEAN, [a], false, (g) => `(${codeOf(a, g)} ${e.negated ? '!==' : '==='} null)`)
     }
     case 'isBool': {
       const a = compileExpr(e.operand, r)
@@ -271,6 +316,7 @@ export function compileExpr(e: Expr, r: Resolver): Bound {
       const fe = otherwise.ev
       const n = conds.length
       let ev: Eval
+      let code: (g: CodeGen) => string
       if (operand) {
         const fo = operand.ev
         ev = (row, t) => {
@@ -278,13 +324,18 @@ export function compileExpr(e: Expr, r: Resolver): Bound {
           if (v !== null) for (let k = 0; k < n; k++) if (conds[k](row, t) === v) return results[k](row, t)
           return fe(row, t)
         }
+        code = (g) => {
+          const v = g.temp()
+          return `(${v} = ${codeOf(operand, g)}, ${whens.map((w) => `${v} !== null && ${codeOf(w.when, g)} === ${v} ? ${codeOf(w.then, g)} : `).join('')}${codeOf(otherwise, g)})`
+        }
       } else {
         ev = (row, t) => {
           for (let k = 0; k < n; k++) if (conds[k](row, t) === true) return results[k](row, t)
           return fe(row, t)
         }
+        code = (g) => `(${whens.map((w) => `${codeOf(w.when, g)} === true ? ${codeOf(w.then, g)} : `).join('')}${codeOf(otherwise, g)})`
       }
-      return derive(ev, type, [...(operand ? [operand] : []), ...whens.flatMap((w) => [w.when, w.then]), otherwise])
+      return derive(ev, type, [...(operand ? [operand] : []), ...whens.flatMap((w) => [w.when, w.then]), otherwise], false, code)
     }
     case 'cast': {
       const a = compileExpr(e.operand, r)
@@ -336,7 +387,7 @@ function compileBinary(e: Extract<Expr, {type: 'binary'}>, r: Resolver): Bound {
         const y = fb(row, t)
         if (y === false) return false
         return x === null || y === null ? null : true
-      }, T.BOOLEAN, parts)
+      }, T.BOOLEAN, parts, false, logicCode(a, b, 'false'))
     case 'OR':
       return derive((row, t) => {
         const x = fa(row, t)
@@ -344,50 +395,54 @@ function compileBinary(e: Extract<Expr, {type: 'binary'}>, r: Resolver): Bound {
         const y = fb(row, t)
         if (y === true) return true
         return x === null || y === null ? null : false
-      }, T.BOOLEAN, parts)
+      }, T.BOOLEAN, parts, false, logicCode(a, b, 'true'))
     case '=':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : x === y
-      }, T.BOOLEAN, parts)
+      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '==='))
     case '<>':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : x !== y
-      }, T.BOOLEAN, parts)
+      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '!=='))
     case '<':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : x < y
-      }, T.BOOLEAN, parts)
+      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '<'))
     case '<=':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : x <= y
-      }, T.BOOLEAN, parts)
+      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '<='))
     case '>':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : x > y
-      }, T.BOOLEAN, parts)
+      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '>'))
     case '>=':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : x >= y
-      }, T.BOOLEAN, parts)
+      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '>='))
     case '||':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         if (x === null || y === null) return null
         return (typeof x === 'string' ? x : toText(x, a.type)) + (typeof y === 'string' ? y : toText(y, b.type))
-      }, {name: 'VARCHAR', length: (a.type.length ?? 0) + (b.type.length ?? 0) || undefined}, parts)
+      }, {name: 'VARCHAR', length: (a.type.length ?? 0) + (b.type.length ?? 0) || undefined}, parts, false, (g) => {
+        const [x, y, text] = [g.temp(), g.temp(), g.bind(toText)]
+        const asText = (v: string, type: SqlType) => `(typeof ${v} === 'string' ? ${v} : ${text}(${v}, ${g.bind(type)}))`
+        return `(${x} = ${codeOf(a, g)}, ${y} = ${codeOf(b, g)}, ${x} === null || ${y} === null ? null : ${asText(x, a.type)} + ${asText(y, b.type)})`
+      })
   }
   return compileArithmetic(e, a, b, r)
 }
@@ -473,19 +528,19 @@ function compileArithmetic(e: Extract<Expr, {type: 'binary'}>, a: Bound, b: Boun
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : (x as number) + (y as number)
-      }, type, parts, mono)
+      }, type, parts, mono, nullSafeCode(a, b, '+'))
     case '-':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : (x as number) - (y as number)
-      }, type, parts, mono)
+      }, type, parts, mono, nullSafeCode(a, b, '-'))
     case '*':
       return derive((row, t) => {
         const x = fa(row, t)
         const y = fb(row, t)
         return x === null || y === null ? null : (x as number) * (y as number)
-      }, type, parts, mono)
+      }, type, parts, mono, nullSafeCode(a, b, '*'))
     case '/':
       return derive(integer
         ? (row, t) => {

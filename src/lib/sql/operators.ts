@@ -1,6 +1,6 @@
 import type {Accumulator} from './aggregates.js'
-import type {Eval} from './compile.js'
-import {generatedFunction} from '../core/generated-code.js'
+import {codeOf, type Bound, type Eval} from './compile.js'
+import {codeGen, generatedFunction} from '../core/generated-code.js'
 import {LastValueTable, type LastValueEntry, type PartitionKey} from './last-value-table.js'
 import type {Row, SqlValue} from './types.js'
 
@@ -47,10 +47,10 @@ export class ProjectOperator implements Sink {
 
   constructor(
     private readonly out: Sink,
-    filter: Eval | undefined,
+    filter: Bound | undefined,
     analytics: AnalyticSet | undefined,
-    exprs: Eval[] | undefined,
-    rowtimeExpr: Eval | undefined,
+    exprs: Bound[] | undefined,
+    rowtimeExpr: Bound | undefined,
   ) {
     this.row = projectRow(out, filter, analytics, exprs, rowtimeExpr)
   }
@@ -60,20 +60,21 @@ export class ProjectOperator implements Sink {
   }
 }
 
-function projectRow(out: Sink, filter: Eval | undefined, analytics: AnalyticSet | undefined, exprs: Eval[] | undefined, rowtimeExpr: Eval | undefined): (r: Row, t: number) => void {
-  const bindings: Record<string, unknown> = {out, filter, analytics, rowtimeExpr}
+/**
+ * The row function, generated with the expressions written in it as code where they can be
+ * (Bound.code): a row's columns are computed without a call per operator, and numbers in between
+ * stay unboxed.
+ */
+function projectRow(out: Sink, filter: Bound | undefined, analytics: AnalyticSet | undefined, exprs: Bound[] | undefined, rowtimeExpr: Bound | undefined): (r: Row, t: number) => void {
+  const bindings: Record<string, unknown> = {out, analytics}
+  const g = codeGen(bindings)
   const lines: string[] = []
-  if (filter !== undefined) lines.push('if (filter(r, t) !== true) return')
+  if (filter !== undefined) lines.push(`if (${codeOf(filter, g)} !== true) return`)
   if (analytics !== undefined) lines.push('analytics.step(r, t)')
-  let result = 'r'
-  if (exprs !== undefined) {
-    exprs.forEach((e, i) => (bindings[`e${i}`] = e))
-    result = `[${exprs.map((_, i) => `e${i}(r, t)`).join(', ')}]`
-  }
-  lines.push(`const o = ${result}`)
-  if (rowtimeExpr !== undefined) lines.push('const v = rowtimeExpr(r, t)', "if (typeof v === 'number') t = v")
+  lines.push(`const o = ${exprs === undefined ? 'r' : `[${exprs.map((e) => codeOf(e, g)).join(', ')}]`}`)
+  if (rowtimeExpr !== undefined) lines.push(`const time = ${codeOf(rowtimeExpr, g)}`, "if (typeof time === 'number') t = time")
   lines.push('out.row(o, t)')
-  return generatedFunction('projectRow', ['r', 't'], bindings, lines)
+  return generatedFunction('projectRow', ['r', 't'], bindings, [...g.declarations(), ...lines])
 }
 
 // ---------------------------------------------------------------------------------------------

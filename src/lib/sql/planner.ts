@@ -110,7 +110,7 @@ function scopeResolver(env: PlanEnv, scope: Scope): Resolver {
   }
 }
 
-const rowtimeBound: Bound = {ev: (_r, t) => t, type: T.TIMESTAMP, rowtimeOnly: true, monotonic: true, constant: false}
+const rowtimeBound: Bound = {ev: (_r, t) => t, type: T.TIMESTAMP, rowtimeOnly: true, monotonic: true, constant: false, code: () => 't'}
 
 function resolveRowtime(env: PlanEnv, scope: Scope, qualifier: string | undefined, pos: Pos): Bound {
   if (qualifier === undefined) return rowtimeBound
@@ -119,15 +119,15 @@ function resolveRowtime(env: PlanEnv, scope: Scope, qualifier: string | undefine
   }
   const idx = scope.rowtimes.get(qualifier)
   if (idx === undefined) return rowtimeBound
-  return {ev: (r) => r[idx], type: T.TIMESTAMP, rowtimeOnly: false, monotonic: false, constant: false}
+  return {ev: (r) => r[idx], type: T.TIMESTAMP, rowtimeOnly: false, monotonic: false, constant: false, code: () => `r[${idx}]`}
 }
 
 function resolveColumn(env: PlanEnv, scope: Scope, ref: Extract<Expr, {type: 'column'}>): Bound {
   const entry = findEntry(env, scope, ref)
   if (entry === 'rowtime') return resolveRowtime(env, scope, ref.qualifier, ref.pos)
   const idx = entry.index
-  if (entry.rowtimeAlias) return {ev: (_r, t) => t, type: entry.type, rowtimeOnly: true, monotonic: true, constant: false}
-  return {ev: (r) => r[idx], type: entry.type, rowtimeOnly: false, monotonic: entry.monotonic, constant: false}
+  if (entry.rowtimeAlias) return {ev: (_r, t) => t, type: entry.type, rowtimeOnly: true, monotonic: true, constant: false, code: () => 't'}
+  return {ev: (r) => r[idx], type: entry.type, rowtimeOnly: false, monotonic: entry.monotonic, constant: false, code: () => `r[${idx}]`}
 }
 
 function findEntry(env: PlanEnv, scope: Scope, ref: Extract<Expr, {type: 'column'}>): ScopeEntry | 'rowtime' {
@@ -514,7 +514,7 @@ function expandItems(env: PlanEnv, s: Select, scope: Scope, resolver: Resolver, 
         const idx = e.index
         items.push({
           name: e.name,
-          bound: e.rowtimeAlias ? rowtimeBound : {ev: (r) => r[idx], type: e.type, rowtimeOnly: false, monotonic: e.monotonic, constant: false},
+          bound: e.rowtimeAlias ? rowtimeBound : {ev: (r) => r[idx], type: e.type, rowtimeOnly: false, monotonic: e.monotonic, constant: false, code: () => `r[${idx}]`},
           expr: ref,
           rowtimeAlias: e.rowtimeAlias,
         })
@@ -697,7 +697,7 @@ function analyticPlanner(env: PlanEnv, s: Select, scope: Scope) {
     slots.push(null)
     group.calls.push(ac)
     group.slotIndex.push(slot)
-    const bound: Bound = {ev: () => slots[slot], type, rowtimeOnly: false, monotonic: false, constant: false}
+    const bound: Bound = {ev: () => slots[slot], type, rowtimeOnly: false, monotonic: false, constant: false, code: (g) => `${g.bind(slots)}[${slot}]`}
     known.set(callKey, bound)
     return bound
   }
@@ -722,7 +722,7 @@ function planSelect(env: PlanEnv, s: Select): PlanNode {
   const {items, rowtimeOverride} = expandItems(env, s, scope, resolver, false)
   const columns: OutColumn[] = items.map((i) => ({name: i.name, type: i.bound.type, monotonic: i.bound.monotonic || i.bound.rowtimeOnly, rowtimeAlias: i.rowtimeAlias}))
   // ORDER BY: output columns by name, or extra hidden expressions
-  const exprs = items.map((i) => i.bound.ev)
+  const exprs = items.map((i) => i.bound)
   let sort: {keys: SortKey[]; batchKey: (t: number) => SqlValue} | undefined
   if (s.orderBy) {
     const keys: SortKey[] = []
@@ -733,7 +733,7 @@ function planSelect(env: PlanEnv, s: Select): PlanNode {
       if (index < 0) {
         b = compileExpr(o.expr, resolver)
         index = exprs.length
-        exprs.push(b.ev)
+        exprs.push(b)
       }
       if (k === 0) {
         const lead = b ?? items[index].bound
@@ -763,7 +763,7 @@ function planSelect(env: PlanEnv, s: Select): PlanNode {
     columns,
     build(out, ctx) {
       const analytics = analyticGroups.length > 0 ? new AnalyticSet(analyticGroups, ap.slots, ctx.registry) : undefined
-      from.node.build(new ProjectOperator(out, where?.ev, analytics, exprs, rowtimeOverride?.ev), ctx)
+      from.node.build(new ProjectOperator(out, where, analytics, exprs, rowtimeOverride), ctx)
     },
   }
   node = wrapDistinctAndSort(node, s, columns.length, sort)
@@ -895,7 +895,7 @@ function planAggregate(env: PlanEnv, s: Select, from: FromPlan, where: Bound | u
       columns,
       build(out, ctx) {
         const op = new StaggerOperator(out, keys.map((k) => k.ev), range, aggs, output, ctx.registry)
-        from.node.build(where ? new ProjectOperator(op, where.ev, undefined, undefined, undefined) : op, ctx)
+        from.node.build(where ? new ProjectOperator(op, where, undefined, undefined, undefined) : op, ctx)
       },
     }
   } else {
@@ -918,7 +918,7 @@ function planAggregate(env: PlanEnv, s: Select, from: FromPlan, where: Bound | u
       columns,
       build(out, ctx) {
         const op = new GroupAggregateOperator(out, keys.map((k) => k.ev), {index: driverIndex, mode}, aggs, output, ctx.registry)
-        from.node.build(where ? new ProjectOperator(op, where.ev, undefined, undefined, undefined) : op, ctx)
+        from.node.build(where ? new ProjectOperator(op, where, undefined, undefined, undefined) : op, ctx)
       },
     }
   }
