@@ -80,10 +80,41 @@ function formatValue(value: SqlValue, column: Column): unknown {
  * with `withRowtime` the row's ROWTIME first.
  */
 export function formatRowJson(columns: readonly Column[], row: Row, rowtime: number, withRowtime: boolean): string {
-  const out: Record<string, unknown> = {}
-  if (withRowtime) out.ROWTIME = formatTimestamp(rowtime)
-  for (let i = 0; i < columns.length; i++) out[columns[i].name] = formatValue(row[i] ?? null, columns[i])
-  return JSON.stringify(out)
+  const formatters = withRowtime ? jsonWithRowtime : jsonWithoutRowtime
+  let format = formatters.get(columns)
+  if (format === undefined) formatters.set(columns, (format = jsonFormatter(columns, withRowtime)))
+  return format(row, rowtime)
+}
+
+/** The JSON formatter of each stream's columns (routes keep their column list). */
+const jsonWithRowtime = new WeakMap<readonly Column[], (row: Row, rowtime: number) => string>()
+const jsonWithoutRowtime = new WeakMap<readonly Column[], (row: Row, rowtime: number) => string>()
+
+/** A key that a JavaScript object would put elsewhere than where it was set (an array index), or not set at all. */
+const reorderedKey = (name: string) => name === '__proto__' || (/^(0|[1-9]\d*)$/.test(name) && Number(name) < 2 ** 32 - 1)
+
+/**
+ * formatRowJson for one list of columns: the text JSON.stringify gives for the row's object,
+ * written key by key (each key's text made once) rather than by building an object per row,
+ * which cost ~0.7 µs a row. Names an object would reorder, and repeated names, keep the object.
+ */
+function jsonFormatter(columns: readonly Column[], withRowtime: boolean): (row: Row, rowtime: number) => string {
+  const names = [...(withRowtime ? ['ROWTIME'] : []), ...columns.map((c) => c.name)]
+  if (names.some(reorderedKey) || new Set(names).size !== names.length) {
+    return (row, rowtime) => {
+      const out: Record<string, unknown> = {}
+      if (withRowtime) out.ROWTIME = formatTimestamp(rowtime)
+      for (let i = 0; i < columns.length; i++) out[columns[i].name] = formatValue(row[i] ?? null, columns[i])
+      return JSON.stringify(out)
+    }
+  }
+  const keys = names.map((name, i) => (i === 0 ? '{' : ',') + JSON.stringify(name) + ':')
+  return (row, rowtime) => {
+    let text = withRowtime ? keys[0] + JSON.stringify(formatTimestamp(rowtime)) : ''
+    const first = withRowtime ? 1 : 0
+    for (let i = 0; i < columns.length; i++) text += keys[first + i] + JSON.stringify(formatValue(row[i] ?? null, columns[i]))
+    return (names.length === 0 ? '{' : text) + '}'
+  }
 }
 
 /** The row writer for a destination format. */
