@@ -1,5 +1,5 @@
 import {InputError, NotSupportedError} from '../core/errors.js'
-import type {CodeGen} from '../core/generated-code.js'
+import {generatedFunction, type CodeGen} from '../core/generated-code.js'
 import type {CreateFunction, Expr, FunctionCall, IntervalQualifier, Pos, TimeUnit} from './ast.js'
 import {
   addMonths,
@@ -61,13 +61,17 @@ function logicCode(a: Bound, b: Bound, decisive: 'true' | 'false'): (g: CodeGen)
   }
 }
 
-/** `x OP y` of two operands for a JavaScript binary operator, NULL when either is NULL. */
-function nullSafeCode(a: Bound, b: Bound, op: string): (g: CodeGen) => string {
-  return (g) => {
+/**
+ * `x OP y` of two operands for a JavaScript binary operator (comparisons, + - *), NULL when either
+ * is NULL: its closure and its code are made from the one operator.
+ */
+function nullSafeBinary(a: Bound, b: Bound, op: string, type: SqlType, monotonic = false): Bound {
+  const ev = generatedFunction<Eval>('nullSafe', ['row', 't'], {fa: a.ev, fb: b.ev}, ['const x = fa(row, t)', 'const y = fb(row, t)', `return x === null || y === null ? null : x ${op} y`])
+  return derive(ev, type, [a, b], monotonic, (g) => {
     const x = g.temp()
     const y = g.temp()
     return `(${x} = ${codeOf(a, g)}, ${y} = ${codeOf(b, g)}, ${x} === null || ${y} === null ? null : ${x} ${op} ${y})`
-  }
+  })
 }
 
 export interface Resolver {
@@ -397,41 +401,17 @@ function compileBinary(e: Extract<Expr, {type: 'binary'}>, r: Resolver): Bound {
         return x === null || y === null ? null : false
       }, T.BOOLEAN, parts, false, logicCode(a, b, 'true'))
     case '=':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : x === y
-      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '==='))
+      return nullSafeBinary(a, b, '===', T.BOOLEAN)
     case '<>':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : x !== y
-      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '!=='))
+      return nullSafeBinary(a, b, '!==', T.BOOLEAN)
     case '<':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : x < y
-      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '<'))
+      return nullSafeBinary(a, b, '<', T.BOOLEAN)
     case '<=':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : x <= y
-      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '<='))
+      return nullSafeBinary(a, b, '<=', T.BOOLEAN)
     case '>':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : x > y
-      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '>'))
+      return nullSafeBinary(a, b, '>', T.BOOLEAN)
     case '>=':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : x >= y
-      }, T.BOOLEAN, parts, false, nullSafeCode(a, b, '>='))
+      return nullSafeBinary(a, b, '>=', T.BOOLEAN)
     case '||':
       return derive((row, t) => {
         const x = fa(row, t)
@@ -524,23 +504,11 @@ function compileArithmetic(e: Extract<Expr, {type: 'binary'}>, a: Bound, b: Boun
   const integer = isIntegerType(type)
   switch (e.op) {
     case '+':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : (x as number) + (y as number)
-      }, type, parts, mono, nullSafeCode(a, b, '+'))
+      return nullSafeBinary(a, b, '+', type, mono)
     case '-':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : (x as number) - (y as number)
-      }, type, parts, mono, nullSafeCode(a, b, '-'))
+      return nullSafeBinary(a, b, '-', type, mono)
     case '*':
-      return derive((row, t) => {
-        const x = fa(row, t)
-        const y = fb(row, t)
-        return x === null || y === null ? null : (x as number) * (y as number)
-      }, type, parts, mono, nullSafeCode(a, b, '*'))
+      return nullSafeBinary(a, b, '*', type, mono)
     case '/':
       return derive(integer
         ? (row, t) => {
