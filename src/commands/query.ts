@@ -1,9 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {awsFlags, awsSettings, BaseCommand, workspaceFlag} from '../lib/cli/base-command.js'
-import {engineFlags, engineSettings} from '../lib/cli/engine-flags.js'
-import {isInteractive} from '../lib/cli/render.js'
+import {engineFlags, engineSettings, printResult, stopSignals} from '../lib/cli/engine-flags.js'
 import {runQuery, type QueryServiceResult} from '../lib/reports/query.js'
-import {renderResultOutput} from '../lib/reports/render.js'
 
 export type QueryResult = QueryServiceResult
 
@@ -36,7 +34,6 @@ Locally the tables are views over the lake files, so data delivered after the la
 
   async run(): Promise<QueryResult> {
     const {args, flags} = await this.parse(Query)
-    // Ctrl-C stops a running Athena query (StopQueryExecution) instead of leaving it to run up a bill.
     const result = await this.interruptible(
       (signal) =>
         runQuery({
@@ -47,13 +44,9 @@ Locally the tables are views over the lake files, so data delivered after the la
           aws: awsSettings(flags),
           signal,
         }),
-      flags.engine === 'athena' ? ['SIGINT'] : [],
+      stopSignals(flags),
     )
-    if (!this.jsonEnabled()) {
-      const printed = renderResultOutput(result, {format: flags.format, interactive: isInteractive()})
-      process.stdout.write(printed.out)
-      if (printed.err) process.stderr.write(printed.err)
-    }
+    if (!this.jsonEnabled()) printResult(result, {format: flags.format})
     return result
   }
 }

@@ -1,8 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {awsFlags, awsSettings, BaseCommand, workspaceFlag} from '../../lib/cli/base-command.js'
-import {engineFlags, engineSettings} from '../../lib/cli/engine-flags.js'
-import {isInteractive} from '../../lib/cli/render.js'
-import {renderResultOutput} from '../../lib/reports/render.js'
+import {engineFlags, engineSettings, printResult, stopSignals} from '../../lib/cli/engine-flags.js'
 import type {ReportResult as ReportServiceResult} from '../../lib/reports/run.js'
 
 export type ReportResult = ReportServiceResult
@@ -41,7 +39,6 @@ export default class Report extends BaseCommand {
 
   async run(): Promise<ReportResult> {
     const {args, flags} = await this.parse(Report)
-    // Ctrl-C stops a running Athena query (StopQueryExecution) instead of leaving it to run up a bill.
     const {runReport} = await import('../../lib/reports/run.js')
     const result = await this.interruptible(
       (signal) =>
@@ -57,14 +54,12 @@ export default class Report extends BaseCommand {
           aws: awsSettings(flags),
           signal,
         }),
-      flags.engine === 'athena' ? ['SIGINT'] : [],
+      stopSignals(flags),
     )
     if (!this.jsonEnabled()) {
       const days = result.from ? (result.from === result.until ? ` on ${result.from}` : ` from ${result.from} until ${result.until ?? 'the end'}`) : result.until ? ` until ${result.until}` : ''
       const title = `${result.report} (${result.variant}) of ${result.table}${days}`
-      const printed = renderResultOutput(result, {format: flags.format, title, chart: result.chart, interactive: isInteractive()})
-      process.stdout.write(printed.out)
-      if (printed.err) process.stderr.write(printed.err)
+      printResult(result, {format: flags.format, title, chart: result.chart})
     }
     return result
   }

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
-import {ENGINE_NAMES, type EngineName} from '../reports/engine.js'
+import {ENGINE_NAMES, type EngineName, type QueryResultJson} from '../reports/engine.js'
+import {renderResultOutput, type RenderOptions} from '../reports/render.js'
+import {isInteractive} from './render.js'
 
 /** `--engine` and the Athena settings, shared by `query` and `report`. */
 export const engineFlags = {
@@ -25,4 +27,16 @@ export function engineSettings(flags: EngineFlagValues): {engine: EngineName; at
     engine: (flags.engine ?? 'local') as EngineName,
     athena: {database: flags.database, workgroup: flags.workgroup, outputLocation: flags['output-location']},
   }
+}
+
+/** Ctrl-C stops a running Athena query (StopQueryExecution) instead of leaving it to run up a bill. */
+export function stopSignals(flags: EngineFlagValues): NodeJS.Signals[] {
+  return flags.engine === 'athena' ? ['SIGINT'] : []
+}
+
+/** Prints a result for people: CSV, or the table (after its title) on stdout and its stats on stderr. */
+export function printResult(result: QueryResultJson, options: Omit<RenderOptions, 'interactive'> & {format: string; title?: string}): void {
+  const printed = renderResultOutput(result, {...options, interactive: isInteractive()})
+  process.stdout.write(printed.out)
+  if (printed.err) process.stderr.write(printed.err)
 }
