@@ -418,13 +418,6 @@ export class MappedBatch {
     return readRecordText(this.path, i === 0 ? firstByte : byteEnds[i - 1], byteEnds[i])
   }
 
-  /** Unpacks every row. */
-  rows(): Row[] {
-    const out: Row[] = new Array(this.packed.rows)
-    for (let j = 0; j < out.length; j++) out[j] = this.row(j)
-    return out
-  }
-
   /**
    * Unpacks row `j`. Rows are made one at a time, just before the engine takes them: unpacking
    * a whole batch first costs the application thread more in garbage collection and cache
