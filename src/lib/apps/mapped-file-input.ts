@@ -23,8 +23,8 @@ export interface MappedFileWorkerData {
   /** The InputSchema JSON: what survives a structured clone, parsed again on the thread. */
   schema: unknown
   rowtimeField?: string
-  /** Given later, in a `columns` message: the thread waits for it before mapping. */
-  columnsRead?: readonly boolean[] | 'later'
+  /** The columns to send come in a `columns` message: the thread waits for it before mapping. */
+  columnsLater: boolean
   batchRecords: number
   batchChars: number
   maxInFlight: number
@@ -52,10 +52,10 @@ export interface MappedFileInputOptions {
   /**
    * Per column of the mapping, whether the application reads it (`StreamInfo.columnsRead`). The
    * others are still mapped (a record whose value there cannot be coerced is set aside as before)
-   * but not sent: their rows have NULL there. All are sent unless given. A promise lets the
-   * thread start (it takes tens of ms) while the application is compiled.
+   * but not sent: their rows have NULL there. All are sent unless given. It is a promise so that
+   * the thread starts (it takes tens of ms) while the application is compiled.
    */
-  columnsRead?: readonly boolean[] | Promise<readonly boolean[] | undefined>
+  columnsRead?: Promise<readonly boolean[] | undefined>
   /** Stamps each batch's arrival time, as the `file:` source stamps its batches. */
   clock: Clock
   signal?: AbortSignal
@@ -93,7 +93,7 @@ export class FileThread implements AsyncIterableIterator<MappedBatch> {
       path: options.path,
       schema: options.schema,
       rowtimeField: options.rowtimeField,
-      columnsRead: options.columnsRead instanceof Promise ? 'later' : options.columnsRead,
+      columnsLater: options.columnsRead !== undefined,
       batchRecords: options.batchRecords ?? BATCH_RECORDS,
       batchChars: BATCH_CHARS,
       maxInFlight: options.maxInFlight ?? MAX_IN_FLIGHT,
@@ -110,7 +110,7 @@ export class FileThread implements AsyncIterableIterator<MappedBatch> {
       this.failure ??= new InternalError(`the thread reading ${options.path} failed: ${error.message}`, {cause: error})
       this.notify()
     })
-    if (options.columnsRead instanceof Promise) {
+    if (options.columnsRead !== undefined) {
       options.columnsRead.then(
         (columnsRead) => {
           if (!this.closed) this.worker.postMessage({type: 'columns', columnsRead} satisfies ColumnsMessage)

@@ -57,7 +57,7 @@ async function main(port: NonNullable<typeof parentPort>, options: MappedFileWor
     const write = createRowWriter(mapping, {rowtimeField: options.rowtimeField})
     const row = new WrittenRow(mapping.columns.length)
     const withText = options.path.endsWith('.gz')
-    const sent = options.columnsRead === 'later' ? await columnsMessage(port) : options.columnsRead
+    const sent = options.columnsLater ? await columnsMessage(port) : undefined
     const builder = new BatchBuilder(mapping.columns, {withRowtimes: options.rowtimeField !== undefined, withText, sent})
     // Small batches first, so that the application thread starts soon; then larger ones, which
     // cost it less per record.
