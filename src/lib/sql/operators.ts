@@ -247,10 +247,7 @@ function partitionKeyFunction(pk: Eval[]): (r: Row, t: number) => PartitionKey {
   if (pk.length === 0) return () => ''
   if (pk.length === 1) {
     const f = pk[0]
-    return (r, t) => {
-      const v = f(r, t)
-      return v === null ? NULL_KEY : typeof v === 'object' ? 'b' + Buffer.from(v).toString('base64') : v
-    }
+    return (r, t) => singleKey(f(r, t))
   }
   return (r, t) => {
     const vals = new Array<SqlValue>(pk.length)
