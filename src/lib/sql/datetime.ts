@@ -247,15 +247,19 @@ const TWO_DIGITS = Array.from({length: 60}, (_, i) => (i < 10 ? '0' : '') + i)
  */
 function clockFormatter(parts: PatternPart[]): ((ms: number) => string) | undefined {
   const terms: string[] = []
+  const bindings: Record<string, unknown> = {two: TWO_DIGITS, last: {ms: Number.NaN, text: ''}}
   for (const p of parts) {
-    if (p.literal !== undefined) terms.push(JSON.stringify(p.literal))
-    else if (p.count === 2 && p.letter === 'H') terms.push('two[Math.floor(seconds / 3600)]')
+    if (p.literal !== undefined) {
+      // The template's texts come in as bindings, as every text from SQL does.
+      bindings[`text${terms.length}`] = p.literal
+      terms.push(`text${terms.length}`)
+    } else if (p.count === 2 && p.letter === 'H') terms.push('two[Math.floor(seconds / 3600)]')
     else if (p.count === 2 && p.letter === 'm') terms.push('two[Math.floor(seconds / 60) % 60]')
     else if (p.count === 2 && p.letter === 's') terms.push('two[seconds % 60]')
     else return undefined
   }
-  // One expression per template (literals are JSON-quoted): no loop over its parts per value.
-  return generatedFunction('clock', ['ms'], {two: TWO_DIGITS, last: {ms: Number.NaN, text: ''}}, [
+  // One expression per template: no loop over its parts per value.
+  return generatedFunction('clock', ['ms'], bindings, [
     'if (ms === last.ms) return last.text',
     'const seconds = Math.floor((((ms % 86400000) + 86400000) % 86400000) / 1000)',
     `const text = ${terms.join(' + ') || "''"}`,
