@@ -209,7 +209,6 @@ export class AnalyticSet implements Stateful {
     return generatedFunction('analyticStep', ['r', 't'], bindings, lines)
   }
 
-
   private sweep(t: number): void {
     this.sinceSweep = 0
     for (let g = 0; g < this.groups.length; g++) {

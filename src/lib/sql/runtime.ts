@@ -108,7 +108,6 @@ class Runtime implements ApplicationRuntime {
     return generatedFunction('emit', ['row', 't'], bindings, lines)
   }
 
-
   /** A row a pump could not evaluate goes to error_stream (KDA); anything else is a bug. */
   private rowFailed(error: unknown, row: Row, t: number, pump: string): void {
     if (!(error instanceof RowError)) throw error

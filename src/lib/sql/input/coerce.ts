@@ -118,7 +118,6 @@ export type Coercer = (value: unknown) => SqlValue | CoercionFailure
  * the rest goes to coerceValue. For the input mapper's hot path.
  */
 export function coercerFor(type: SqlType): Coercer {
-  const general: Coercer = (value) => coerceValue(value, type)
   switch (type.name) {
     case 'VARCHAR': {
       const length = type.length ?? Infinity
@@ -138,6 +137,6 @@ export function coercerFor(type: SqlType): Coercer {
     case 'BOOLEAN':
       return (value) => (typeof value === 'boolean' ? value : coerceValue(value, type))
     default:
-      return general
+      return (value) => coerceValue(value, type)
   }
 }
