@@ -112,6 +112,12 @@ function scopeResolver(env: PlanEnv, scope: Scope): Resolver {
 
 const rowtimeBound: Bound = {ev: (_r, t) => t, type: T.TIMESTAMP, rowtimeOnly: true, monotonic: true, constant: false, code: () => 't'}
 
+/** Column `idx` of the row. */
+const columnBound = (idx: number, type: SqlType, monotonic: boolean): Bound => ({ev: (r) => r[idx], type, rowtimeOnly: false, monotonic, constant: false, code: () => `r[${idx}]`})
+
+/** What a scope entry stands for: its column, or the row's ROWTIME when it is an alias of it. */
+const entryBound = (e: ScopeEntry): Bound => (e.rowtimeAlias ? {...rowtimeBound, type: e.type} : columnBound(e.index, e.type, e.monotonic))
+
 function resolveRowtime(env: PlanEnv, scope: Scope, qualifier: string | undefined, pos: Pos): Bound {
   if (qualifier === undefined) return rowtimeBound
   if (!scope.qualifiers.includes(qualifier)) {
@@ -119,15 +125,13 @@ function resolveRowtime(env: PlanEnv, scope: Scope, qualifier: string | undefine
   }
   const idx = scope.rowtimes.get(qualifier)
   if (idx === undefined) return rowtimeBound
-  return {ev: (r) => r[idx], type: T.TIMESTAMP, rowtimeOnly: false, monotonic: false, constant: false, code: () => `r[${idx}]`}
+  return columnBound(idx, T.TIMESTAMP, false)
 }
 
 function resolveColumn(env: PlanEnv, scope: Scope, ref: Extract<Expr, {type: 'column'}>): Bound {
   const entry = findEntry(env, scope, ref)
   if (entry === 'rowtime') return resolveRowtime(env, scope, ref.qualifier, ref.pos)
-  const idx = entry.index
-  if (entry.rowtimeAlias) return {ev: (_r, t) => t, type: entry.type, rowtimeOnly: true, monotonic: true, constant: false, code: () => 't'}
-  return {ev: (r) => r[idx], type: entry.type, rowtimeOnly: false, monotonic: entry.monotonic, constant: false, code: () => `r[${idx}]`}
+  return entryBound(entry)
 }
 
 function findEntry(env: PlanEnv, scope: Scope, ref: Extract<Expr, {type: 'column'}>): ScopeEntry | 'rowtime' {
@@ -511,10 +515,9 @@ function expandItems(env: PlanEnv, s: Select, scope: Scope, resolver: Resolver, 
         if (e.hidden || (q !== undefined && !e.qualifiers.includes(q))) continue
         e.read?.()
         const ref: Expr = {type: 'column', pos: item.pos, name: e.name, qualifier: e.qualifiers[0]}
-        const idx = e.index
         items.push({
           name: e.name,
-          bound: e.rowtimeAlias ? rowtimeBound : {ev: (r) => r[idx], type: e.type, rowtimeOnly: false, monotonic: e.monotonic, constant: false, code: () => `r[${idx}]`},
+          bound: entryBound(e),
           expr: ref,
           rowtimeAlias: e.rowtimeAlias,
         })
