@@ -77,18 +77,11 @@ function formatValue(value: SqlValue, column: Column): unknown {
 /**
  * One output row as KDA's JSON destination format writes it: an object keyed by the column names
  * as stored (unquoted names are upper-case), TIMESTAMPs as `YYYY-MM-DD HH:MM:SS.mmm` UTC, and
- * with `withRowtime` the row's ROWTIME first.
+ * with `withRowtime` the row's ROWTIME first. For many rows, `rowFormatter`.
  */
 export function formatRowJson(columns: readonly Column[], row: Row, rowtime: number, withRowtime: boolean): string {
-  const formatters = withRowtime ? jsonWithRowtime : jsonWithoutRowtime
-  let format = formatters.get(columns)
-  if (format === undefined) formatters.set(columns, (format = jsonFormatter(columns, withRowtime)))
-  return format(row, rowtime)
+  return jsonFormatter(columns, withRowtime)(row, rowtime)
 }
-
-/** The JSON formatter of each stream's columns (routes keep their column list). */
-const jsonWithRowtime = new WeakMap<readonly Column[], (row: Row, rowtime: number) => string>()
-const jsonWithoutRowtime = new WeakMap<readonly Column[], (row: Row, rowtime: number) => string>()
 
 /** A key that a JavaScript object would put elsewhere than where it was set (an array index), or not set at all. */
 const reorderedKey = (name: string) => name === '__proto__' || (/^(0|[1-9]\d*)$/.test(name) && Number(name) < 2 ** 32 - 1)
@@ -117,9 +110,9 @@ function jsonFormatter(columns: readonly Column[], withRowtime: boolean): (row: 
   }
 }
 
-/** The row writer for a destination format. */
-export function rowFormatter(format: OutputFormat | undefined, withRowtime: boolean): (columns: readonly Column[], row: Row, rowtime: number) => string {
-  return format === 'CSV' ? (c, r, t) => formatRowCsv(c, r, t, withRowtime) : (c, r, t) => formatRowJson(c, r, t, withRowtime)
+/** The row writer for a destination format and a stream's columns. */
+export function rowFormatter(format: OutputFormat | undefined, columns: readonly Column[], withRowtime: boolean): (row: Row, rowtime: number) => string {
+  return format === 'CSV' ? (r, t) => formatRowCsv(columns, r, t, withRowtime) : jsonFormatter(columns, withRowtime)
 }
 
 /** The same row as KDA's CSV destination format (values in column order, comma-separated). */

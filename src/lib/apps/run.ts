@@ -145,7 +145,7 @@ export async function runApplicationFile(options: AppRunOptions): Promise<AppRun
       const stream = resolveOutputStream(spec.stream, streams)
       const sink = await openSink(spec.target, ctx)
       sinks.push(sink)
-      routes.push({stream: stream.name, columns: stream.columns, sink, format: rowFormatter(spec.format, options.withRowtime)})
+      routes.push({stream: stream.name, columns: stream.columns, sink, format: rowFormatter(spec.format, stream.columns, options.withRowtime)})
     }
     const report = await runApplication({
       app,

@@ -7,7 +7,7 @@ import type {RecordMapper} from '../sql/input/mapper.js'
 import type {Column, Row} from '../sql/types.js'
 import type {InRecord, OutRecord, Sink} from '../targets/types.js'
 import {MappedBatch} from './mapped-batch.js'
-import {formatRowJson} from './output.js'
+import {rowFormatter} from './output.js'
 
 /** Where one in-application stream's rows go. */
 export interface OutputRoute {
@@ -21,8 +21,8 @@ export interface OutputRoute {
   deliveredThrough?: number
   /** Store the row number as the sink's mark with each write (local streams keep marks). */
   useMarks?: boolean
-  /** Per row text; JSON unless given. */
-  format?: (columns: readonly Column[], row: Row, rowtime: number) => string
+  /** Per row text, for `columns`; JSON unless given. */
+  format?: (row: Row, rowtime: number) => string
 }
 
 /** Counts that survive restarts (kept in the worker's checkpoint). */
@@ -111,6 +111,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     else routes.set(r.stream, [r])
   }
   const pending = new Map<OutputRoute, OutRecord[]>(options.routes.map((r) => [r, []]))
+  const formats = new Map(options.routes.map((r) => [r, r.format ?? rowFormatter('JSON', r.columns, options.withRowtime)]))
   const marks = new Map<OutputRoute, number>()
   // Nothing read and nothing emitted since the last checkpoint: an idle worker writes none.
   let changed = false
@@ -121,7 +122,7 @@ export async function runApplication(options: ApplicationRunOptions): Promise<Ap
     const seq = ++counters.rowsOut[stream]
     for (const route of targets) {
       if (route.deliveredThrough !== undefined && seq <= route.deliveredThrough) continue
-      const data = route.format ? route.format(route.columns, row, rowtime) : formatRowJson(route.columns, row, rowtime, options.withRowtime)
+      const data = formats.get(route)!(row, rowtime)
       pending.get(route)!.push({data, time: rowtime})
       marks.set(route, seq)
     }

@@ -76,7 +76,7 @@ export async function runWorker(options: WorkerOptions): Promise<RunCounters> {
       if (deliveredThrough !== undefined && deliveredThrough > (counters.rowsOut[stream.name] ?? 0)) {
         log(`${output.target}: rows ${(counters.rowsOut[stream.name] ?? 0) + 1}-${deliveredThrough} of ${stream.name} were written before the last checkpoint; they will not be written again`)
       }
-      routes.push({stream: stream.name, columns: stream.columns, sink, deliveredThrough, useMarks: sink.lastMark !== undefined, format: rowFormatter(output.format, false)})
+      routes.push({stream: stream.name, columns: stream.columns, sink, deliveredThrough, useMarks: sink.lastMark !== undefined, format: rowFormatter(output.format, stream.columns, false)})
     }
 
     const source = await openSource(input, ctx, {
