@@ -16,6 +16,7 @@
  */
 
 import {ownString} from '../../core/strings.js'
+import {ownValue} from './json-path.js'
 
 /**
  * Fills `values[slot]` with `JSON.parse(data)[keys[slot]]` for each slot (undefined when
@@ -275,8 +276,8 @@ function walk(text: string, from: number, t: Template, spans: FlatJsonSpans): vo
 }
 
 /**
- * Builds the reader for `keys`: slot k of `values` gets the value of `keys[k]`. The keys must be
- * distinct and own properties only: `record[key]` must not reach Object.prototype.
+ * Builds the reader for `keys`: slot k of `values` gets the value of `keys[k]` (the record's own:
+ * a key named `constructor` is undefined when the record lacks it). The keys must be distinct.
  */
 export function createFlatJsonReader(keys: readonly string[]): FlatJsonReader {
   return createFlatJsonReaders(keys).read
@@ -445,7 +446,7 @@ export function createFlatJsonReaders(keys: readonly string[]): {read: FlatJsonR
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false
     const record = parsed as Record<string, unknown>
-    for (let s = 0; s < slotCount; s++) values[s] = record[keys[s]]
+    for (let s = 0; s < slotCount; s++) values[s] = ownValue(record, keys[s])
     if (templated) learn(record, data)
     return true
   }

@@ -119,10 +119,6 @@ function flatJsonColumns(mapping: InputMapping, options: RecordMapperOptions) {
   const rowtimeKey = topLevelKey(rowtimePath)
   if (columnKeys.includes(undefined) || (rowtimePath !== undefined && rowtimeKey === undefined)) return undefined
   const keys = [...new Set([...(columnKeys as string[]), ...(rowtimeKey === undefined ? [] : [rowtimeKey])])]
-  // `record[key]` on a parsed record finds Object.prototype's `constructor`, `__proto__`, ... when
-  // the record lacks the key: leave such mappings to the parsing mapper.
-  const inherited: Record<string, unknown> = {}
-  if (keys.some((k) => inherited[k] !== undefined)) return undefined
   const slots = columnKeys.map((k) => keys.indexOf(k!))
   const rowtimeSlot = rowtimeKey === undefined ? -1 : keys.indexOf(rowtimeKey)
   const coercers = columns.map((c) => coercerFor(c.type))

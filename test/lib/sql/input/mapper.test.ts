@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {CoercionFailure} from '../../../../src/lib/sql/input/coerce.js'
-import {createRecordMapper} from '../../../../src/lib/sql/input/mapper.js'
+import {createJsonParseMapper, createRecordMapper} from '../../../../src/lib/sql/input/mapper.js'
 import {parseInputSchema} from '../../../../src/lib/sql/input/schema.js'
 
 const json = (columns: Array<[string, string, string]>, rowPath = '$') =>
@@ -49,6 +49,16 @@ describe('JSON record mapping (dev/about-json-path)', () => {
     expect(map('{"constructor":"x","a":{"toString":"y"},"__proto__":"z"}', 0)).toEqual({rows: [['x', 'y', 'z']], rowtimes: [0]})
     expect(map('{"a":{}}', 0)).toEqual({rows: [[null, null, null]], rowtimes: [0]})
     expect(map('{}', 0)).toEqual({rows: [[null, null, null]], rowtimes: [0]})
+  })
+
+  it("reads top-level keys named like Object.prototype's members as the parsing mapper does, shape after shape", () => {
+    const mapping = json([['c', 'VARCHAR(16)', '$.constructor'], ['t', 'VARCHAR(16)', '$.toString'], ['p', 'VARCHAR(16)', '$.__proto__'], ['h', 'VARCHAR(16)', '$.hasOwnProperty']])
+    const map = createRecordMapper(mapping)
+    const parsing = createJsonParseMapper(mapping)
+    const records = ['{"constructor":"x","toString":"y","__proto__":"z","hasOwnProperty":"w"}', '{"a":1}', '{}', '{"constructor":"x2"}', '{"__proto__":null}']
+    // Each shape many times over: the reader makes templates of the shapes it sees again.
+    for (let k = 0; k < 50; k++) for (const r of records) expect(map(r, 0), r).toEqual(parsing(r, 0))
+    expect(map('{"a":1}', 0)).toEqual({rows: [[null, null, null, null]], rowtimes: [0]})
   })
 
   it('reads rows under a RecordRowPath', () => {
