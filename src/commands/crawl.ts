@@ -32,7 +32,7 @@ With --crawler NAME: starts that AWS Glue crawler (or joins its running crawl), 
     const {crawler} = flags
     if (crawler) {
       const timeoutMs = parseDuration(flags.timeout, '--timeout')
-      const spinner = !this.jsonEnabled() && isInteractive(process.stderr) ? (await import('ora')).default({text: `Starting crawler ${flags.crawler}`, stream: process.stderr}).start() : undefined
+      const spinner = !this.jsonEnabled() && isInteractive(process.stderr) ? (await import('ora')).default({text: `Starting crawler ${crawler}`, stream: process.stderr}).start() : undefined
       const {crawlGlue} = await import('../lib/lake/glue-crawl.js')
       // Ctrl-C stops the waiting, not the crawl: it goes on in AWS, and the message says so.
       try {
@@ -45,7 +45,7 @@ With --crawler NAME: starts that AWS Glue crawler (or joins its running crawl), 
               timeoutMs,
               signal,
               onState: (state, elapsed) => {
-                if (spinner) spinner.text = `Crawler ${flags.crawler}: ${state} (${Math.round(elapsed / 1000)}s)`
+                if (spinner) spinner.text = `Crawler ${crawler}: ${state} (${Math.round(elapsed / 1000)}s)`
               },
             }),
           ['SIGINT'],
